@@ -1,0 +1,81 @@
+# kvm: one program, kvm(8), plus its hook library and manual pages.
+# Portable subset: works with GNU make and bmake (no $^, no pattern
+# rules, no conditionals).  ./configure writes config.mk.
+
+include config.mk
+
+CC ?=		cc
+CFLAGS ?=	-O2 -g
+SAN ?=
+WARNS =		-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+		-Wshadow -Wpointer-arith -Wcast-qual -Werror
+ALL_CFLAGS =	-std=c11 $(OS_CFLAGS) $(BSD_CFLAGS) $(WARNS) $(CFLAGS) $(SAN) -Isrc
+LIBS =		$(BSD_LIBS)
+
+# Everything but main.o goes into libkvm.a so the unit tests link it.
+LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
+		src/spawn.o src/zfs.o src/paths.o src/util.o src/port.o \
+		src/cmd_install.o src/cmd_check.o
+MAIN_OBJS =	src/main.o
+
+# The bhyve simulator (tests/sim, see tests/sim/README).
+SIM_OBJS =	tests/sim/sim.o
+
+UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test
+
+all: kvm tests/sim/sim $(UNIT_TESTS)
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_OBJS) $(MAIN_OBJS): src/kvm.h config.mk
+
+src/libkvm.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+
+kvm: $(MAIN_OBJS) src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJS) src/libkvm.a $(LIBS)
+
+tests/sim/sim: $(SIM_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJS) $(LIBS)
+
+tests/conf_test: tests/conf_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/conf_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/valid_test: tests/valid_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/valid_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/argv_test: tests/argv_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/argv_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+
+tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/conf_test.o: tests/conf_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/conf_test.c -o $@
+tests/valid_test.o: tests/valid_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/valid_test.c -o $@
+tests/argv_test.o: tests/argv_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/argv_test.c -o $@
+
+# The suite: kyua runs every program listed in tests/Kyuafile.
+check: all
+	sh tests/run.sh
+
+install: kvm
+	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/kvm \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	cp kvm $(DESTDIR)$(PREFIX)/sbin/kvm
+	chmod 555 $(DESTDIR)$(PREFIX)/sbin/kvm
+	cp share/functions $(DESTDIR)$(PREFIX)/share/kvm/functions
+	cp man/kvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/kvm.8
+	cp man/kvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/kvm.conf.5
+
+lint:
+	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
+	dash -n share/functions
+	shellcheck -s sh share/functions
+
+clean:
+	rm -f kvm src/*.o src/libkvm.a tests/*.o tests/sim/*.o tests/sim/sim \
+	    $(UNIT_TESTS)
+
+.PHONY: all check install lint clean
