@@ -134,6 +134,12 @@ struct vm {
 int	 vm_from_conf(struct vm *, const struct conf *, const char *name,
 	    const char *dir, const char *home, char *err, size_t errsz);
 void	 vm_free(struct vm *);
+/*
+ * The files a start needs: disk, ISO, firmware and vars file.  Returns
+ * 0, or -1 with "NAME: message" (e.g. "web: disk /x/y: No such file or
+ * directory") in err.
+ */
+int	 vm_check_files(const struct vm *, char *err, size_t errsz);
 
 /*
  * bhyve_argv.c: settings to the exact argv of bhyve and of its loader

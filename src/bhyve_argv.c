@@ -1,0 +1,1 @@
+/* bhyve_argv.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd_install.c: not written yet */

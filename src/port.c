@@ -1,0 +1,1 @@
+/* port.c: not written yet */

@@ -1,0 +1,1 @@
+/* valid.c: not written yet */

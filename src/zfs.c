@@ -1,0 +1,1 @@
+/* zfs.c: not written yet */
