@@ -22,8 +22,10 @@ MAIN_OBJS =	src/main.o
 SIM_OBJS =	tests/sim/sim.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test
+# Small programs the sh tests use to see what the C code sees.
+TEST_TOOLS =	tests/confdump tests/argvdump
 
-all: kvm tests/sim/sim $(UNIT_TESTS)
+all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 
 .SUFFIXES: .c .o
 .c.o:
@@ -48,7 +50,12 @@ tests/valid_test: tests/valid_test.o src/libkvm.a
 tests/argv_test: tests/argv_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argv_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
-tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/confdump: tests/confdump.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
+tests/argvdump: tests/argvdump.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/argvdump.o src/libkvm.a $(LIBS)
+
+tests/confdump.o tests/argvdump.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
 tests/conf_test.o: tests/conf_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/conf_test.c -o $@
 tests/valid_test.o: tests/valid_test.c
@@ -76,6 +83,6 @@ lint:
 
 clean:
 	rm -f kvm src/*.o src/libkvm.a tests/*.o tests/sim/*.o tests/sim/sim \
-	    $(UNIT_TESTS)
+	    $(UNIT_TESTS) $(TEST_TOOLS)
 
 .PHONY: all check install lint clean
