@@ -14,8 +14,11 @@ LIBS =		$(BSD_LIBS)
 
 # Everything but main.o goes into libkvm.a so the unit tests link it.
 LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
-		src/spawn.o src/zfs.o src/paths.o src/util.o src/port.o \
-		src/cmd_install.o src/cmd_check.o
+		src/spawn.o src/runtime.o src/zfs.o src/paths.o src/util.o src/port.o \
+		src/cmd_install.o src/cmd_check.o src/functions.o \
+		src/cmd_create.o src/cmd_insert.o \
+		src/supervise.o src/hook.o src/cmd_start.o src/cmd_stop.o \
+		src/cmd_status.o src/cmd_console.o src/json.o
 MAIN_OBJS =	src/main.o
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
@@ -23,7 +26,7 @@ SIM_OBJS =	tests/sim/sim.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test
 # Small programs the sh tests use to see what the C code sees.
-TEST_TOOLS =	tests/confdump tests/argvdump
+TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun
 
 all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 
@@ -32,6 +35,10 @@ all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB_OBJS) $(MAIN_OBJS): src/kvm.h config.mk
+
+# The hook library is compiled in: install writes it into the kvm home.
+src/functions.c: share/functions tools/embed.sh
+	sh tools/embed.sh kvm_functions share/functions > $@
 
 src/libkvm.a: $(LIB_OBJS)
 	rm -f $@
@@ -55,7 +62,10 @@ tests/confdump: tests/confdump.o src/libkvm.a
 tests/argvdump: tests/argvdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argvdump.o src/libkvm.a $(LIBS)
 
-tests/confdump.o tests/argvdump.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/ptyrun: tests/ptyrun.o
+	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
+
+tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
 tests/conf_test.o: tests/conf_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/conf_test.c -o $@
 tests/valid_test.o: tests/valid_test.c
@@ -82,7 +92,7 @@ lint:
 	shellcheck -s sh share/functions
 
 clean:
-	rm -f kvm src/*.o src/libkvm.a tests/*.o tests/sim/*.o tests/sim/sim \
+	rm -f kvm src/*.o src/libkvm.a src/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
 	    $(UNIT_TESTS) $(TEST_TOOLS)
 
 .PHONY: all check install lint clean

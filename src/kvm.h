@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
+#include <time.h>
 
 #define KVM_NAME_MAX	31	/* bhyve's VM name limit, less one */
 #define KVM_ERR_MAX	512	/* room for "FILE:LINE: message" */
@@ -25,7 +26,11 @@ struct kvm_ctx {
 	char		 pool[256];	/* pool kvm is installed on */
 	char		 dataset[256];	/* POOL/kvm */
 	char		 home[PATH_MAX];/* its mountpoint */
+	char		 self[PATH_MAX];/* absolute path of this program */
 };
+
+/* functions.c (generated from share/functions): the hook library. */
+extern const char kvm_functions[];
 
 /* A growable NULL-terminated argument vector (argv.c). */
 struct argv {
@@ -86,6 +91,39 @@ int	 valid_name(const char *name, char *err, size_t errsz);
  */
 int	 valid_size(const char *what, const char *s, uint64_t *bytes,
 	    char *err, size_t errsz);
+/*
+ * The rest take what, the field's name for the message, and return 0,
+ * or -1 with a message in err.  Decimal digits only, no sign.
+ */
+/* "Cores must be a whole number from 1 to 255" */
+int	 valid_uint(const char *what, const char *s, unsigned min,
+	    unsigned max, unsigned *val, char *err, size_t errsz);
+/* 1-65535, or "auto" which gives 0. */
+int	 valid_port(const char *what, const char *s, int *port, char *err,
+	    size_t errsz);
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hex digits. */
+int	 valid_uuid(const char *what, const char *s, char *err, size_t errsz);
+/* WxH within bhyve's fbuf limits, 640x480 to 1920x1200. */
+#define KVM_VNC_MIN_W	640
+#define KVM_VNC_MIN_H	480
+#define KVM_VNC_MAX_W	1920
+#define KVM_VNC_MAX_H	1200
+int	 valid_vnc_size(const char *what, const char *s, unsigned *w,
+	    unsigned *h, char *err, size_t errsz);
+/* Dotted-quad IPv4 address (bhyve's fbuf takes numeric addresses). */
+int	 valid_ipv4(const char *what, const char *s, char *err, size_t errsz);
+/* Disk serial: 1-20 characters of letters, digits and '-'. */
+int	 valid_serial(const char *what, const char *s, char *err,
+	    size_t errsz);
+/* xx:xx:xx:xx:xx:xx, not multicast, not all zeros (as bhyve wants). */
+int	 valid_mac(const char *what, const char *s, char *err, size_t errsz);
+/*
+ * A bhyve PCI slot, S, S:F or B:S:F in decimal; the message names the
+ * slot ("slot \"32\" must be S, S:F or B:S:F with ...").
+ */
+int	 valid_pci_slot(const char *s, unsigned *bus, unsigned *slot,
+	    unsigned *func, char *err, size_t errsz);
+#define KVM_CORES_MAX	255
 
 /* vm.c: a VM's settings, read from its set.conf and checked (pure). */
 enum vm_rom	{ ROM_UEFI, ROM_GRUB, ROM_BHYVELOAD, ROM_FILE };
@@ -148,9 +186,18 @@ int	 vm_check_files(const struct vm *, char *err, size_t errsz);
  */
 const char *vm_nmdm(const struct vm *, const char *rootdir, char side,
 	    char *buf, size_t bufsz);
+/*
+ * The argv is appended to out, which the caller has initialised.
+ * Returns 0, or -1 with a warning and out unchanged (VNCport auto not
+ * yet resolved: the caller sets vnc_port first; nmdm path too long).
+ */
 int	 bhyve_argv(const struct vm *, const char *rootdir, int detached,
 	    struct argv *);
-/* 1 and the loader's argv when the rom needs a loader run, else 0. */
+/*
+ * 1 and the loader's argv appended to out when the rom needs a loader
+ * run, else 0 (or -1 with a warning, out unchanged).  loader_path is
+ * grub-bhyve's argv[0], NULL for "grub-bhyve" on PATH.
+ */
 int	 loader_argv(const struct vm *, const char *rootdir, int detached,
 	    const char *loader_path, struct argv *);
 /* Contents of grub-bhyve's device.map; caller frees. */
@@ -178,12 +225,51 @@ int	 vm_dataset(const struct kvm_ctx *, const char *name, char *buf,
 	    size_t bufsz);
 /* 1 if the VM exists (its directory holds set.conf), else 0. */
 int	 vm_exists(const struct kvm_ctx *, const char *name);
+/* Names of every VM, sorted; free with strlist_free. -1+warn. */
+int	 vm_names(const struct kvm_ctx *, char ***names, size_t *n);
 /*
  * Validate name, check the VM exists, read and check its set.conf.
  * Returns 0, or -1 after printing "kvm: NAME: no such VM" or the
  * set.conf error.  The caller frees with vm_free.
  */
 int	 vm_load(const struct kvm_ctx *, const char *name, struct vm *);
+
+/*
+ * runtime.c: runtime state under /var/run/kvm (never in the dataset).
+ * NAME.lock is flock'ed by the supervisor for its whole life; NAME.pid
+ * holds the fields below as key=value lines.
+ */
+struct vm_runtime {
+	pid_t	rt_supervisor;	/* alive and holding the lock, else 0 */
+	pid_t	rt_bhyve;	/* alive and really bhyve NAME, else 0 */
+	pid_t	rt_loader;	/* alive loader (grub-bhyve/bhyveload), else 0 */
+	time_t	rt_started;	/* when the supervisor started the VM */
+	int	rt_instance;	/* /dev/vmm/NAME exists */
+	char	rt_vnc[80];	/* "ADDR:PORT" while VNC is on, else "" */
+	char	rt_console[PATH_MAX]; /* nmdm B side for cu, else "" */
+};
+
+enum vm_state {
+	VM_STOPPED,	/* nothing of it runs */
+	VM_RUNNING,	/* bhyve runs under its supervisor */
+	VM_STARTING,	/* supervisor alive, bhyve not (yet): hooks, loader */
+	VM_ORPHAN,	/* bhyve runs, its supervisor is gone */
+	VM_STALE	/* a loader or the /dev/vmm instance is left over */
+};
+
+/*
+ * Take NAME.lock: 0 and *fd on success, 1 when another process holds
+ * it, -1 on error (reported).  The fd is close-on-exec.
+ */
+int	 rt_lock(const struct kvm_ctx *, const char *name, int *fd);
+/* Read NAME.pid and check every pid and /dev/vmm/NAME; never fails on a
+ * missing file (all zero).  -1 only when a path does not fit. */
+int	 rt_read(const struct kvm_ctx *, const char *name, struct vm_runtime *);
+int	 rt_write(const struct kvm_ctx *, const char *name,
+	    const struct vm_runtime *);
+void	 rt_remove(const struct kvm_ctx *, const char *name);
+enum vm_state rt_state(const struct vm_runtime *);
+const char *rt_state_name(enum vm_state);
 
 /*
  * spawn.c: the only place that starts processes.  argv[0] is looked up
@@ -230,6 +316,11 @@ int	 file_write_atomic(const char *path, const char *data, size_t len,
 	    mode_t mode);
 /* Copy a file (atomically at the destination). -1+warn. */
 int	 file_copy(const char *src, const char *dst, mode_t mode);
+/* Absolute path of the program run as argv0 (searched on PATH). */
+int	 self_path(const char *argv0, char *buf, size_t bufsz);
+/* snprintf for paths: -1 and a warning instead of truncating. */
+int	 pathf(char *buf, size_t bufsz, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
 /* mkdir -p; -1+warn. */
 int	 mkdirs(const char *path, mode_t mode);
 
@@ -239,8 +330,23 @@ int	 mkdirs(const char *path, mode_t mode);
 /* 1 if pid is alive and is PROG running for VM name, else 0. */
 int	 port_proc_is(pid_t pid, const char *prog, const char *name);
 
-/* Commands (cmd_*.c): argc/argv start at the verb's operands. */
+/*
+ * Commands (cmd_*.c): argv[0] is the verb, options and operands follow,
+ * ready for getopt.  They return the exit status.
+ */
+/* main.c: print the verb's usage line and exit 2. */
+void	 cmd_usage(const char *verb) __attribute__((__noreturn__));
 int	 cmd_install(struct kvm_ctx *, int, char **);
 int	 cmd_check(struct kvm_ctx *, int, char **);
+int	 cmd_create(struct kvm_ctx *, int, char **);	/* cmd_create.c */
+int	 cmd_insert(struct kvm_ctx *, int, char **);	/* cmd_insert.c */
+int	 cmd_eject(struct kvm_ctx *, int, char **);	/* cmd_insert.c */
+int	 cmd_start(struct kvm_ctx *, int, char **);	/* cmd_start.c */
+int	 cmd_stop(struct kvm_ctx *, int, char **);	/* cmd_stop.c */
+int	 cmd_shutdown(struct kvm_ctx *, int, char **);	/* cmd_stop.c */
+int	 cmd_status(struct kvm_ctx *, int, char **);	/* cmd_status.c */
+int	 cmd_info(struct kvm_ctx *, int, char **);	/* cmd_status.c */
+int	 cmd_list(struct kvm_ctx *, int, char **);	/* cmd_status.c */
+int	 cmd_console(struct kvm_ctx *, int, char **);	/* cmd_console.c */
 
 #endif /* !KVM_H */

@@ -1,1 +1,132 @@
-int main(void) { return 0; }
+/*
+ * main.c: global options, the command table and usage.  One table
+ * drives dispatch, the usage lines and the root check; the seed's
+ * command names (vmcreate, vmlist, ...) are alias rows, picked by the
+ * name kvm was run under.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kvm.h"
+
+#define CMD_ROOT	0x1	/* needs root */
+
+struct cmd {
+	const char	*name;
+	const char	*seed;	/* the seed's program name, or NULL */
+	int		(*fn)(struct kvm_ctx *, int, char **);
+	const char	*usage;
+	int		 flags;
+};
+
+static const struct cmd cmds[] = {
+	{ "install",	"kvminst",	cmd_install,	"[pool]",	CMD_ROOT },
+	{ "create",	"vmcreate",	cmd_create,
+	    "[-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] "
+	    "[-C vnc|com] [-i iso] name",			CMD_ROOT },
+	{ "insert",	NULL,		cmd_insert,	"name iso",	CMD_ROOT },
+	{ "eject",	NULL,		cmd_eject,	"name",		CMD_ROOT },
+	{ "start",	NULL,		cmd_start,	"[-d] name",	CMD_ROOT },
+	{ "stop",	NULL,		cmd_stop,	"name",		CMD_ROOT },
+	{ "shutdown",	NULL,		cmd_shutdown,	"[-t sec] name", CMD_ROOT },
+	{ "status",	NULL,		cmd_status,	"[-j] name",	0 },
+	{ "info",	"vminfo",	cmd_info,	"[-j] name",	0 },
+	{ "list",	"vmlist",	cmd_list,	"[-j]",		0 },
+	{ "console",	NULL,		cmd_console,	"name",		CMD_ROOT },
+	{ "check",	NULL,		cmd_check,	"[name ...]",	0 },
+};
+
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+static void __attribute__((__noreturn__))
+usage(void)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: kvm [-v] command [arguments]\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(stderr, "       kvm %s %s\n", cmds[i].name,
+		    cmds[i].usage);
+	exit(2);
+}
+
+/* Print the one usage line of a command and exit 2. */
+void
+cmd_usage(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, verb) == 0)
+			fprintf(stderr, "usage: kvm %s %s\n", verb,
+			    cmds[i].usage);
+	exit(2);
+}
+
+static const struct cmd *
+cmd_find(const char *name, int seed)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++) {
+		if (seed && cmds[i].seed != NULL &&
+		    strcmp(cmds[i].seed, name) == 0)
+			return &cmds[i];
+		if (!seed && strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	}
+	/* The seed's plain names (start, stop, snap...) are verbs too. */
+	if (seed)
+		return cmd_find(name, 0);
+	return NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct kvm_ctx ctx;
+	const struct cmd *c;
+	const char *prog;
+	int ch;
+
+	ctx_init(&ctx);
+	opterr = 0;	/* a bad option is answered with the usage line */
+	if (self_path(argv[0], ctx.self, sizeof(ctx.self)) == -1)
+		strlcpy(ctx.self, "kvm", sizeof(ctx.self));
+	prog = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0];
+	setprogname("kvm");
+	if (strcmp(prog, "kvm") != 0 && (c = cmd_find(prog, 1)) != NULL) {
+		/* Run under a seed name: the operands follow directly. */
+		argv[0] = (char *)(uintptr_t)c->name;
+	} else {
+		while ((ch = getopt(argc, argv, "+v")) != -1) {
+			switch (ch) {
+			case 'v':
+				ctx.verbose = 1;
+				break;
+			default:
+				usage();
+			}
+		}
+		argc -= optind;
+		argv += optind;
+		if (argc < 1)
+			usage();
+		if ((c = cmd_find(argv[0], 0)) == NULL) {
+			warnx("%s: unknown command", argv[0]);
+			usage();
+		}
+	}
+	if ((c->flags & CMD_ROOT) && geteuid() != 0)
+		errx(1, "%s: must be run as root", c->name);
+	/* Each command parses its own options from a fresh getopt. */
+	optind = 1;
+#ifdef __FreeBSD__
+	optreset = 1;
+#endif
+	return c->fn(&ctx, argc, argv);
+}

@@ -1,1 +1,201 @@
-/* util.c: not written yet */
+/*
+ * util.c: small file helpers shared by the commands: whole-file reads,
+ * atomic writes (temporary file in the same directory, fsync, rename),
+ * copies and mkdir -p.  Each reports its own failure once with warn().
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kvm.h"
+
+void
+strlist_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+file_read(const char *path, char **bufp, size_t *lenp)
+{
+	struct stat st;
+	size_t cap, len = 0;
+	ssize_t r = 0;
+	char *buf;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	cap = (fstat(fd, &st) == 0 && st.st_size > 0) ?
+	    (size_t)st.st_size + 1 : 4096;
+	if ((buf = malloc(cap)) == NULL)
+		err(1, NULL);
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			if ((buf = realloc(buf, cap)) == NULL)
+				err(1, NULL);
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	saved = errno;
+	close(fd);
+	if (r == -1) {
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, data, len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		warnx("%s: path too long", path);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		warn("%s", tmp);
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		warn("%s", path);
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+file_copy(const char *src, const char *dst, mode_t mode)
+{
+	char *buf;
+	size_t len;
+	int r;
+
+	if (file_read(src, &buf, &len) == -1) {
+		warn("%s", src);
+		return -1;
+	}
+	r = file_write_atomic(dst, buf, len, mode);
+	free(buf);
+	return r;
+}
+
+int
+mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		warnx("%s: path too long", path);
+		return -1;
+	}
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST) {
+			warn("%s", buf);
+			return -1;
+		}
+		if ((*p = c) == '\0')
+			break;
+	}
+	return 0;
+}
+
+int
+self_path(const char *argv0, char *buf, size_t sz)
+{
+	char cand[PATH_MAX], *path, *p, *dir;
+	int found = -1;
+
+	if (strchr(argv0, '/') != NULL) {
+		if (realpath(argv0, cand) == NULL)
+			return -1;
+		return strlcpy(buf, cand, sz) < sz ? 0 : -1;
+	}
+	if ((p = getenv("PATH")) == NULL || (path = strdup(p)) == NULL)
+		return -1;
+	for (p = path; found == -1 && (dir = strsep(&p, ":")) != NULL; ) {
+		if ((size_t)snprintf(cand, sizeof(cand), "%s/%s",
+		    *dir != '\0' ? dir : ".", argv0) >= sizeof(cand))
+			continue;
+		if (access(cand, X_OK) == 0)
+			found = self_path(cand, buf, sz);
+	}
+	free(path);
+	return found;
+}
+
+int
+pathf(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sz) {
+		warnx("%s...: path too long", buf);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,15 @@
+/* cmd_insert.c: placeholder until written */
+#include <err.h>
+#include "kvm.h"
+int
+cmd_insert(struct kvm_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx; (void)argc;
+	errx(1, "%s: not implemented yet", argv[0]);
+}
+int
+cmd_eject(struct kvm_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx; (void)argc;
+	errx(1, "%s: not implemented yet", argv[0]);
+}

@@ -1,0 +1,1 @@
+/* hook.c: not written yet */

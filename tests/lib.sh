@@ -1,0 +1,89 @@
+# tests/lib.sh: the fixture every integration test sources.
+#
+# kvm_setup makes a scratch host under ./root (KVM_ROOTDIR), puts the
+# bhyve simulator and the kvm binary first on PATH, starts zfs-fuse when
+# it is not running and creates a throw-away pool on a sparse file.
+# kvm_cleanup (call it from every test's cleanup part) destroys the pool
+# and stops whatever the test left running, even after a failure.
+
+kvm_srcdir()
+{
+	atf_get_srcdir
+}
+
+kvm_env()
+{
+	srcdir=$(kvm_srcdir)
+	KVM_ROOTDIR=$(pwd)/root
+	PATH="$srcdir/sim/bin:$srcdir/..:/usr/sbin:/sbin:$PATH"
+	export KVM_ROOTDIR PATH
+}
+
+# Start zfs-fuse once for the whole suite; it outlives the test.
+kvm_zfs_daemon()
+{
+	zpool list -H -o name >/dev/null 2>&1 && return 0
+	mkdir -p /var/run/zfs
+	setsid zfs-fuse -p /var/run/zfs-fuse.pid --no-kstat-mount \
+	    </dev/null >/dev/null 2>&1
+	i=0
+	while ! zpool list -H -o name >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "zfs-fuse did not start"
+		sleep 0.1
+	done
+}
+
+# kvm_setup [noinstall]: scratch root, firmware, pool ($POOL), kvm home.
+kvm_setup()
+{
+	kvm_env
+	mkdir -p root/usr/local/share/uefi-firmware root/usr/local/etc \
+	    root/etc root/var/run root/dev
+	printf 'CODE\n' > root/usr/local/share/uefi-firmware/BHYVE_UEFI_CODE.fd
+	printf 'VARS\n' > root/usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd
+	kvm_zfs_daemon
+	POOL="kt$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+	echo "$POOL" > pool
+	truncate -s 256M "$(pwd)/pool.img"
+	zpool create -m "$(pwd)/mnt" "$POOL" "$(pwd)/pool.img" ||
+	    atf_fail "cannot create pool $POOL"
+	HOME_DIR=$(pwd)/mnt/kvm
+	export POOL HOME_DIR
+	if [ "${1:-}" != noinstall ]; then
+		kvm install "$POOL" >/dev/null || atf_fail "kvm install failed"
+	fi
+}
+
+kvm_cleanup()
+{
+	kvm_env
+	# Supervisors and simulated bhyves first, then the pool.
+	for f in root/var/run/kvm/*.pid root/sim/*.pid; do
+		[ -f "$f" ] || continue
+		for p in $(cat "$f"); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	pkill -9 -f "$(pwd)/root" 2>/dev/null
+	if [ -f pool ]; then
+		zpool destroy -f "$(cat pool)" 2>/dev/null
+	fi
+	rm -f pool.img
+	return 0
+}
+
+# Everything kvm's datasets hold, as a sorted list: a state snapshot that
+# tests compare before and after a command that must change nothing.
+kvm_state()
+{
+	zfs list -H -r -t all -o name "$POOL" | sort
+	find "$(pwd)/mnt" "$(pwd)/root/etc" "$(pwd)/root/usr/local/etc" \
+	    -exec ls -ld {} + 2>/dev/null | sed 's/  */ /g' | \
+	    awk '{ $6 = $7 = $8 = ""; print }' | sort
+	for f in $(find "$(pwd)/mnt" -name set.conf -o -name run -o \
+	    -name rc.conf 2>/dev/null | sort); do
+		echo "== $f"
+		cat "$f"
+	done
+}
