@@ -18,7 +18,9 @@ LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
 		src/cmd_install.o src/cmd_check.o src/functions.o \
 		src/cmd_create.o src/cmd_insert.o \
 		src/supervise.o src/hook.o src/cmd_start.o src/cmd_stop.o \
-		src/cmd_status.o src/cmd_console.o src/json.o
+		src/cmd_status.o src/cmd_console.o src/json.o \
+		src/cmd_snap.o src/cmd_clone.o src/cmd_rename.o \
+		src/cmd_destroy.o src/cmd_rc.o
 MAIN_OBJS =	src/main.o
 
 # The bhyve simulator (tests/sim, see tests/sim/README).

@@ -348,5 +348,11 @@ int	 cmd_status(struct kvm_ctx *, int, char **);	/* cmd_status.c */
 int	 cmd_info(struct kvm_ctx *, int, char **);	/* cmd_status.c */
 int	 cmd_list(struct kvm_ctx *, int, char **);	/* cmd_status.c */
 int	 cmd_console(struct kvm_ctx *, int, char **);	/* cmd_console.c */
+int	 cmd_snap(struct kvm_ctx *, int, char **);	/* cmd_snap.c */
+int	 cmd_clone(struct kvm_ctx *, int, char **);	/* cmd_clone.c */
+int	 cmd_rename(struct kvm_ctx *, int, char **);	/* cmd_rename.c */
+int	 cmd_destroy(struct kvm_ctx *, int, char **);	/* cmd_destroy.c */
+int	 cmd_rc(struct kvm_ctx *, int, char **);	/* cmd_rc.c */
+int	 cmd_uninstall(struct kvm_ctx *, int, char **); /* cmd_destroy.c */
 
 #endif /* !KVM_H */

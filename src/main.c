@@ -36,6 +36,14 @@ static const struct cmd cmds[] = {
 	{ "info",	"vminfo",	cmd_info,	"[-j] name",	0 },
 	{ "list",	"vmlist",	cmd_list,	"[-j]",		0 },
 	{ "console",	NULL,		cmd_console,	"name",		CMD_ROOT },
+	{ "snap",	NULL,		cmd_snap,
+	    "create|destroy|rollback|list [-j] name [snapshot]",	CMD_ROOT },
+	{ "rename",	"vmrename",	cmd_rename,	"old new",	CMD_ROOT },
+	{ "destroy",	"vmdestroy",	cmd_destroy,	"[-f] name",	CMD_ROOT },
+	{ "clone",	NULL,		cmd_clone,	"src[@snapshot] new", CMD_ROOT },
+	{ "rc",		"dorc",		cmd_rc,
+	    "[-r require] [-b before] [-k keyword] name",	CMD_ROOT },
+	{ "uninstall",	NULL,		cmd_uninstall,	"[-f] pool",	CMD_ROOT },
 	{ "check",	NULL,		cmd_check,	"[name ...]",	0 },
 };
 
