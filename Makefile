@@ -79,6 +79,10 @@ tests/argv_test.o: tests/argv_test.c
 check: all
 	sh tests/run.sh
 
+# The main job on a throw-away pool (Debian: zfs-fuse and the simulator).
+demo: all
+	sh tools/demo.sh
+
 install: kvm
 	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/kvm \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
@@ -97,4 +101,4 @@ clean:
 	rm -f kvm src/*.o src/libkvm.a src/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
 	    $(UNIT_TESTS) $(TEST_TOOLS)
 
-.PHONY: all check install lint clean
+.PHONY: all check demo install lint clean

@@ -98,7 +98,7 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 		return -1;
 	}
 	if ((fd = mkstemp(tmp)) == -1) {
-		warn("%s", tmp);
+		warn("%s", path);
 		return -1;
 	}
 	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
@@ -150,9 +150,16 @@ mkdirs(const char *path, mode_t mode)
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) == -1 && errno != EEXIST) {
-			warn("%s", buf);
-			return -1;
+		if (mkdir(buf, mode) == -1) {
+			struct stat st;
+
+			if (errno == EEXIST && stat(buf, &st) == 0 &&
+			    !S_ISDIR(st.st_mode))
+				errno = ENOTDIR;
+			if (errno != EEXIST) {
+				warn("%s", buf);
+				return -1;
+			}
 		}
 		if ((*p = c) == '\0')
 			break;

@@ -150,7 +150,7 @@ failure_rolls_back_body()
 	rm -rf root/usr/local/etc
 	echo x > root/usr/local/etc
 	atf_check -s exit:1 -o ignore \
-	    -e inline:"kvm: $(pwd)/root/usr/local/etc: File exists\n" \
+	    -e inline:"kvm: $(pwd)/root/usr/local/etc: Not a directory\n" \
 	    kvm install "$POOL"
 	atf_check -o inline:"$POOL\n" zfs list -H -r -o name "$POOL"
 	rm root/usr/local/etc

@@ -22,16 +22,7 @@ kvm_env()
 # Start zfs-fuse once for the whole suite; it outlives the test.
 kvm_zfs_daemon()
 {
-	zpool list -H -o name >/dev/null 2>&1 && return 0
-	mkdir -p /var/run/zfs
-	setsid zfs-fuse -p /var/run/zfs-fuse.pid --no-kstat-mount \
-	    </dev/null >/dev/null 2>&1
-	i=0
-	while ! zpool list -H -o name >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || atf_fail "zfs-fuse did not start"
-		sleep 0.1
-	done
+	sh "$(kvm_srcdir)/../tools/zfs-fuse-up.sh" || atf_fail "no zfs-fuse"
 }
 
 # kvm_setup [noinstall]: scratch root, firmware, pool ($POOL), kvm home.
