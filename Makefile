@@ -24,7 +24,9 @@ LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
 MAIN_OBJS =	src/main.o
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
-SIM_OBJS =	tests/sim/sim.o
+SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
+		tests/sim/bhyve.o tests/sim/bhyve_dev.o tests/sim/bhyve_io.o \
+		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test
 # Small programs the sh tests use to see what the C code sees.
@@ -48,6 +50,8 @@ src/libkvm.a: $(LIB_OBJS)
 
 kvm: $(MAIN_OBJS) src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJS) src/libkvm.a $(LIBS)
+
+$(SIM_OBJS): tests/sim/sim.h tests/sim/bhyve.h config.mk
 
 tests/sim/sim: $(SIM_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJS) $(LIBS)
