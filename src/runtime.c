@@ -117,7 +117,9 @@ rt_read(const struct kvm_ctx *ctx, const char *name, struct vm_runtime *rt)
 		rt->rt_supervisor = 0;
 	if (!port_proc_is(rt->rt_bhyve, "bhyve", name))
 		rt->rt_bhyve = 0;
-	if (!pid_alive(rt->rt_loader))
+	/* A zombie or a reused pid is not a loader: check what it runs. */
+	if (!port_proc_is(rt->rt_loader, "grub-bhyve", name) &&
+	    !port_proc_is(rt->rt_loader, "bhyveload", name))
 		rt->rt_loader = 0;
 	if (pathf(path, sizeof(path), "%s/dev/vmm/%s", ctx->rootdir,
 	    name) == -1)

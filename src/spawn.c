@@ -199,3 +199,134 @@ spawn_capture(const struct kvm_ctx *ctx, char *const argv[], char **out,
 	}
 	return st;
 }
+
+/*
+ * environ with the changes in env applied: "NAME=value" replaces or
+ * adds NAME, a bare "NAME" removes it.  The strings are shared with
+ * environ and env; only the vector is malloc'd.
+ */
+static char **
+spawn_environ(char *const env[])
+{
+	size_t n, i, j, k, len;
+	char **v;
+
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	for (k = 0; env != NULL && env[k] != NULL; k++)
+		;
+	if ((v = calloc(n + k + 1, sizeof(*v))) == NULL)
+		err(1, NULL);
+	for (i = j = 0; i < n; i++) {
+		for (k = 0; env != NULL && env[k] != NULL; k++) {
+			len = strcspn(env[k], "=");
+			if (strncmp(environ[i], env[k], len) == 0 &&
+			    environ[i][len] == '=')
+				break;
+		}
+		if (env == NULL || env[k] == NULL)
+			v[j++] = environ[i];
+	}
+	for (k = 0; env != NULL && env[k] != NULL; k++)
+		if (strchr(env[k], '=') != NULL)
+			v[j++] = env[k];
+	v[j] = NULL;
+	return v;
+}
+
+pid_t
+spawn_start_env(const struct kvm_ctx *ctx, char *const argv[],
+    char *const env[])
+{
+	posix_spawn_file_actions_t fa;
+	char **envp;
+	pid_t pid;
+	int e;
+
+	spawn_trace(ctx, argv);
+	envp = spawn_environ(env);
+	posix_spawn_file_actions_init(&fa);
+	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	if (e != 0) {
+		errno = e;
+		warn("%s", argv[0]);
+		return -1;
+	}
+	return pid;
+}
+
+int
+spawn_run_env(const struct kvm_ctx *ctx, char *const argv[],
+    char *const env[])
+{
+	pid_t pid;
+
+	if ((pid = spawn_start_env(ctx, argv, env)) == -1)
+		return -1;
+	return spawn_reap(pid);
+}
+
+int
+spawn_poll(pid_t pid, int *status)
+{
+	pid_t r;
+	int ws;
+
+	while ((r = waitpid(pid, &ws, WNOHANG)) == -1) {
+		if (errno != EINTR) {
+			warn("waitpid");
+			return -1;
+		}
+	}
+	if (r == 0)
+		return 0;
+	*status = spawn_status(ws);
+	return 1;
+}
+
+pid_t
+spawn_detach(const char *log)
+{
+	pid_t pid;
+	int in, out;
+
+	if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("/dev/null");
+		return -1;
+	}
+	if ((out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) == -1) {
+		warn("%s", log);
+		close(in);
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		warn("fork");
+		close(in);
+		close(out);
+		return -1;
+	}
+	if (pid > 0) {
+		close(in);
+		close(out);
+		return pid;
+	}
+	/*
+	 * The child: its own session, no terminal, output to the log, and
+	 * / as its directory so that it keeps no file system busy.
+	 */
+	(void)setsid();
+	if (dup2(in, STDIN_FILENO) == -1 || dup2(out, STDOUT_FILENO) == -1 ||
+	    dup2(out, STDERR_FILENO) == -1)
+		err(1, "dup2");
+	if (chdir("/") == -1)
+		err(1, "/");
+	close(in);
+	close(out);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return 0;
+}

@@ -49,16 +49,25 @@ kvm_setup()
 kvm_cleanup()
 {
 	kvm_env
-	# Supervisors and simulated bhyves first, then the pool.
+	# Supervisors and simulated bhyves first (NAME.pid holds key=value
+	# lines; the simulator's pid files bare pids), then the pool.
 	for f in root/var/run/kvm/*.pid root/sim/*.pid; do
 		[ -f "$f" ] || continue
-		for p in $(cat "$f"); do
-			kill -9 "$p" 2>/dev/null
+		for p in $(sed 's/^[a-z]*=//' "$f"); do
+			[ "$p" -gt 1 ] 2>/dev/null && kill -9 "$p" 2>/dev/null
 		done
 	done
 	pkill -9 -f "$(pwd)/root" 2>/dev/null
 	if [ -f pool ]; then
-		zpool destroy -f "$(cat pool)" 2>/dev/null
+		# zfs-fuse often answers "busy" once; a leaked pool slows
+		# every later test, so insist for a few seconds.
+		i=0
+		while zpool list -H -o name "$(cat pool)" >/dev/null 2>&1; do
+			zpool destroy -f "$(cat pool)" 2>/dev/null && break
+			i=$((i + 1))
+			[ $i -lt 20 ] || break
+			sleep 0.5
+		done
 	fi
 	rm -f pool.img
 	return 0
