@@ -16,11 +16,11 @@ LIBS =		$(BSD_LIBS)
 LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
 		src/spawn.o src/runtime.o src/zfs.o src/paths.o src/util.o src/port.o \
 		src/cmd_install.o src/cmd_check.o src/functions.o \
-		src/cmd_create.o src/cmd_insert.o \
+		src/cmd_create.o src/create_text.o src/ident.o src/cmd_insert.o \
 		src/supervise.o src/hook.o src/cmd_start.o src/cmd_stop.o \
-		src/cmd_status.o src/cmd_console.o src/json.o \
+		src/cmd_status.o src/cmd_info.o src/cmd_console.o src/json.o \
 		src/cmd_snap.o src/cmd_clone.o src/cmd_rename.o \
-		src/cmd_destroy.o src/cmd_rc.o
+		src/cmd_destroy.o src/cmd_rc.o src/undo.o
 MAIN_OBJS =	src/main.o
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
@@ -28,7 +28,8 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve.o tests/sim/bhyve_dev.o tests/sim/bhyve_io.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
-UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test
+UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
+		tests/supervise_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun
 
@@ -71,7 +72,11 @@ tests/argvdump: tests/argvdump.o src/libkvm.a
 tests/ptyrun: tests/ptyrun.o
 	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
 
-tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/supervise_test: tests/supervise_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/supervise_test.o: tests/supervise_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/supervise_test.c -o $@
 tests/conf_test.o: tests/conf_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/conf_test.c -o $@
 tests/valid_test.o: tests/valid_test.c

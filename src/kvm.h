@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
@@ -79,7 +80,7 @@ int		 conf_set(struct conf *, const char *name, const char *value);
 int		 conf_write(const struct conf *, const char *path);
 /* The file text as it would be written. */
 char		*conf_text(const struct conf *);
-/* Quote value for an sh double-quoted string; caller frees. */
+/* value as an sh double-quoted string, quotes included; caller frees. */
 char		*conf_quote(const char *value);
 
 /* valid.c: validation shared by every command (pure). */
@@ -289,6 +290,27 @@ int	 spawn_capture(const struct kvm_ctx *, char *const argv[],
 pid_t	 spawn_start(const struct kvm_ctx *, char *const argv[]);
 /* Decode a waitpid status the same way spawn_run does. */
 int	 spawn_status(int wstatus);
+/*
+ * Start argv with its environment changed by env (NULL-terminated):
+ * "NAME=value" replaces or adds NAME, a bare "NAME" removes it.
+ * spawn_run_env also waits, returning what spawn_run returns.
+ */
+pid_t	 spawn_start_env(const struct kvm_ctx *, char *const argv[],
+	    char *const env[]);
+int	 spawn_run_env(const struct kvm_ctx *, char *const argv[],
+	    char *const env[]);
+/*
+ * Reap pid if it has ended: 1 with its status in *status (as spawn_run
+ * returns it), 0 while it still runs, -1 on error (reported).
+ */
+int	 spawn_poll(pid_t pid, int *status);
+/*
+ * Go to the background: fork; the child gets a new session, stdin from
+ * /dev/null, stdout/stderr appended to log and / as its directory.
+ * Returns 0 in the child, the child's pid in the parent, -1 (reported)
+ * on failure.  Open descriptors (a held lock) are shared with the child.
+ */
+pid_t	 spawn_detach(const char *log);
 
 /*
  * zfs.c: the zfs and zpool commands, in the subset OpenZFS 2.2 and
@@ -306,6 +328,34 @@ int	 zfs_destroy(const struct kvm_ctx *, const char *ds, int recursive);
 int	 zfs_mount(const struct kvm_ctx *, const char *ds);
 /* Names of the imported pools; *n of them, free with strlist_free. */
 int	 zpool_names(const struct kvm_ctx *, char ***names, size_t *n);
+
+/*
+ * zfs.c, snapshots and clones (used by cmd_snap.c and cmd_clone.c).
+ * fs is a filesystem, snap the short snapshot name (after the '@').
+ */
+struct zfs_snap {
+	char		*zs_name;	/* after the '@' */
+	time_t		 zs_created;	/* creation, epoch seconds */
+	uint64_t	 zs_used;	/* used, bytes */
+};
+int	 zfs_snapshot(const struct kvm_ctx *, const char *fs,
+	    const char *snap);
+/*
+ * fs's own snapshots, oldest first (createtxg order); with props also
+ * their creation and used.  Free with zfs_snap_free.  0 or -1.
+ */
+int	 zfs_snap_list(const struct kvm_ctx *, const char *fs, int props,
+	    struct zfs_snap **, size_t *n);
+void	 zfs_snap_free(struct zfs_snap *, size_t n);
+/* Plain rollback (never -r); fs is mounted again if it is not. */
+int	 zfs_rollback(const struct kvm_ctx *, const char *fs,
+	    const char *snap);
+/* origin is FS@SNAP. */
+int	 zfs_clone(const struct kvm_ctx *, const char *origin,
+	    const char *ds);
+/* Datasets of origin's pool whose origin is origin (FS@SNAP). */
+int	 zfs_clones(const struct kvm_ctx *, const char *origin,
+	    char ***names, size_t *n);
 
 /* util.c */
 void	 strlist_free(char **, size_t);
@@ -331,6 +381,251 @@ int	 mkdirs(const char *path, mode_t mode);
 int	 port_proc_is(pid_t pid, const char *prog, const char *name);
 
 /*
+ * json.c: a compact JSON writer (RFC 8259) for the -j forms.  key is
+ * the member name inside an object, NULL inside an array or for the
+ * document itself; closing the outermost container ends the line.
+ * A NULL string value is written as null.
+ */
+#define JSON_DEPTH	16	/* deepest nesting the writer tracks */
+struct json {
+	FILE	*js_fp;
+	int	 js_depth;
+	int	 js_count[JSON_DEPTH];	/* members so far at each level */
+};
+
+void	 json_init(struct json *, FILE *);
+void	 json_object_open(struct json *, const char *key);
+void	 json_object_close(struct json *);
+void	 json_array_open(struct json *, const char *key);
+void	 json_array_close(struct json *);
+void	 json_string(struct json *, const char *key, const char *value);
+void	 json_int(struct json *, const char *key, long long value);
+void	 json_uint(struct json *, const char *key, unsigned long long value);
+void	 json_bool(struct json *, const char *key, int value);
+void	 json_null(struct json *, const char *key);
+
+/*
+ * supervise.c, hook.c, cmd_start.c, cmd_stop.c: the supervisor of
+ * "kvm start" (design.md section 5) and the commands that end it.
+ *
+ * supervise.c: the loop is a state machine.  sv_next is pure: from the
+ * current state, the result of the step just done (0 or an exit status
+ * for the hooks, the loader and the preparation; bhyve's exit status,
+ * or -1 when it could not be started, for SV_BHYVE), the request flags
+ * and the time, it returns the next state and records why the
+ * supervisor ends (sv_end) or that it restarts after a fault.
+ */
+enum sv_state {
+	SV_PREPARE,	/* modules, leftover instance, VNC port */
+	SV_PRERUN,	/* the preRun hook */
+	SV_LOADER,	/* grub-bhyve or bhyveload */
+	SV_BHYVE,	/* bhyve runs the guest */
+	SV_POSTRUN,	/* the postRun hook */
+	SV_END		/* done: see sv_end */
+};
+
+/* bhyve's exit status decoded (bhyve-facts.md 2.1). */
+enum sv_exit {
+	SVX_REBOOT,	/* 0 */
+	SVX_POWEROFF,	/* 1 */
+	SVX_HALT,	/* 2 */
+	SVX_TRIPLE,	/* 3: triple fault */
+	SVX_ERROR,	/* 4 */
+	SVX_SIGNAL,	/* killed by a signal (128+N) */
+	SVX_OTHER	/* anything else, or not started (-1) */
+};
+
+enum sv_end {
+	SVEND_NONE,	/* not ended */
+	SVEND_POWEROFF,	/* the guest powered off (exit 0) */
+	SVEND_HALT,	/* the guest halted (exit 0) */
+	SVEND_STOP,	/* stop requested (exit 0) */
+	SVEND_LAST,	/* end after the run requested: shutdown (exit 0) */
+	SVEND_FAULT,	/* fault with OnFault=stop (exit 1) */
+	SVEND_GIVEUP,	/* fault, too many restarts (exit 1) */
+	SVEND_PRERUN,	/* preRun failed (exit 1) */
+	SVEND_LOADER,	/* the loader failed (exit 1) */
+	SVEND_ERROR	/* kvm could not do a step (exit 1) */
+};
+
+#define SV_RESTART_MAX		3	/* restarts after faults ... */
+#define SV_RESTART_WINDOW	60	/* ... within this many seconds */
+
+struct sv {
+	enum sv_state	 sv_state;
+	enum sv_end	 sv_end;	/* why it ended, when SV_END */
+	enum sv_end	 sv_pending;	/* end decided before postRun */
+	int		 sv_status;	/* bhyve's last exit status, -1 none */
+	int		 sv_loader;	/* the rom needs a loader run */
+	int		 sv_restart;	/* OnFault=restart */
+	int		 sv_stop;	/* stop requested: end now */
+	int		 sv_last;	/* end after this run */
+	int		 sv_run;	/* the run under way, from 1 */
+	int		 sv_restarted;	/* the last transition was a restart */
+	int		 sv_nrestart;	/* restarts in sv_restarts */
+	time_t		 sv_restarts[SV_RESTART_MAX];
+};
+
+void		 sv_init(struct sv *, int loader, int restart);
+enum sv_state	 sv_next(struct sv *, int result, time_t now);
+enum sv_exit	 sv_decode(int status);
+/* "reboot", "power-off", "triple fault", "signal 9 (SIGKILL)" ... */
+const char	*sv_meaning(int status, char *buf, size_t bufsz);
+/* The supervisor's exit status for an ended machine: 0 or 1. */
+int		 sv_exitcode(const struct sv *);
+/*
+ * Run the VM until it ends (the caller holds NAME.lock, checked the
+ * VM's files and, when detached, already went to the background).
+ * Returns the exit status for kvm start.
+ */
+int		 supervise(struct kvm_ctx *, struct vm *, int detached);
+
+/*
+ * hook.c: run preRun or postRun (fn) of the VM's run file, in sh, as a
+ * fixed script; values reach it through the environment only (VM_NAME,
+ * VM_DIR, KVM_HOME, and VM_EXIT when vm_exit is not NULL).  Returns
+ * sh's exit status as spawn_run does.
+ */
+int		 hook_run(const struct kvm_ctx *, const struct vm *,
+		    const char *fn, const char *vm_exit);
+
+/*
+ * create_text.c: what kvm create writes (cmd_create.c).  The settings
+ * are checked strings, as they go into set.conf.
+ */
+struct create_settings {
+	char	 cs_cores[8];
+	char	 cs_mem[32];
+	char	 cs_loader[16];		/* uefi grub bhyveload */
+	char	 cs_driver[16];		/* nvme virtio-blk ahci-hd */
+	char	 cs_console[8];		/* com vnc */
+	char	 cs_iso[PATH_MAX];	/* absolute, "" for none */
+	uint64_t cs_disk;		/* bytes of the sparse disk file */
+	char	 cs_uuid[40];		/* generated by create_ids */
+	char	 cs_serial[KVM_SERIAL_LEN + 1];
+	char	 cs_mac[18];
+};
+/* Fill the UUID, disk serial and example MAC with random values. */
+void	 create_ids(struct create_settings *);
+/* set.conf and run of a new VM; malloc'd text. */
+char	*create_setconf(const char *name, const struct create_settings *);
+char	*create_run(void);
+/*
+ * cmd_create.c, also for insert: check an ISO image (existing, readable,
+ * a regular file or a device) and store its absolute path in dst; ""
+ * stays "".  0, or -1 and "ISO PATH: reason" in err.
+ */
+int	 create_iso_path(const char *path, char *dst, size_t dstsz,
+	    char *err, size_t errsz);
+
+/*
+ * cmd_rc.c, cmd_rename.c, cmd_destroy.c, undo.c and the zfs.c rename
+ * block: rc.d scripts, rc.conf variables, all-or-nothing changes.
+ */
+/* zfs.c: rename a filesystem, unmounting it first and mounting it
+ * after when it was mounted (zfs-fuse cannot rename a mounted one);
+ * on failure it is left as it was.  0 or -1 (reported). */
+int	 zfs_rename(const struct kvm_ctx *, const char *from, const char *to);
+/* zfs.c: destroy ds and everything under it, unmounting the mounted
+ * filesystems deepest first (zfs-fuse unmounts one level per "busy");
+ * when the destroy fails they are mounted again.  0 or -1 (reported). */
+int	 zfs_destroy_tree(const struct kvm_ctx *, const char *ds);
+
+/*
+ * cmd_rc.c: kvm's rc.d script for a VM, ROOT/usr/local/etc/rc.d/NAME.
+ * kvm reads, rewrites or removes only a script carrying its marker line
+ * for that very VM ("# kvm rc.d script for VM NAME").
+ */
+#define RC_WORDS_MAX	256
+struct rc_fields {
+	char	rf_require[RC_WORDS_MAX];
+	char	rf_before[RC_WORDS_MAX];
+	char	rf_keyword[RC_WORDS_MAX];
+};
+enum rc_kind	{ RC_NONE, RC_KVM, RC_FOREIGN };
+/* The rc.conf prefix of a VM's variables: NAME, '.' and '-' as '_'. */
+void	 rc_varname(const char *name, char *buf, size_t bufsz);
+int	 rc_path(const struct kvm_ctx *, const char *name, char *buf,
+	    size_t bufsz);
+/* What ROOT/usr/local/etc/rc.d/NAME is (enum rc_kind); the fields of
+ * kvm's script into rf when rf is not NULL.  -1 when it cannot be read
+ * (reported). */
+int	 rc_read(const struct kvm_ctx *, const char *name,
+	    struct rc_fields *rf);
+/* The script's text; caller frees. */
+char	*rc_text(const struct kvm_ctx *, const char *name,
+	    const struct rc_fields *);
+/* 0, or -1 after "kvm: NAME: ..." when NAME's script may not be written
+ * (a foreign file, a base system script, or another VM's script using
+ * the same rc.conf variables). */
+int	 rc_check_free(const struct kvm_ctx *, const char *name,
+	    const char *except);
+/* 1 and its name in other when the kvm script of another VM (not name,
+ * not except) uses name's rc.conf variables, 0 when none does, -1. */
+int	 rc_var_taken(const struct kvm_ctx *, const char *name,
+	    const char *except, char *other, size_t othersz);
+/* 1 when the rc.conf variables named after VM name are its own: no
+ * foreign rc.d script of that name and no other VM's kvm script reads
+ * them; else 0, or -1 (reported). */
+int	 rc_owns_vars(const struct kvm_ctx *, const char *name);
+/* VMs with a kvm script in rc.d, sorted; free with strlist_free. */
+int	 rc_scripts(const struct kvm_ctx *, char ***names, size_t *n);
+/* The suffixes of the rc.conf variables a script reads, NULL-ended. */
+extern const char *const rc_suffixes[];
+/*
+ * rc.conf through sysrc(8).  get: 1 and *value (caller frees) when var
+ * is set, 0 when it is not, -1 (reported).  unset of an unset variable
+ * succeeds.
+ */
+int	 sysrc_get(const struct kvm_ctx *, const char *var, char **value);
+int	 sysrc_set(const struct kvm_ctx *, const char *var,
+	    const char *value);
+int	 sysrc_unset(const struct kvm_ctx *, const char *var);
+
+/* undo.c: a journal of steps, each taken back by undo_rollback. */
+struct undo;
+struct journal {
+	const struct kvm_ctx	*j_ctx;
+	struct undo		*j_steps;
+	size_t			 j_n;
+};
+void	 undo_init(struct journal *, const struct kvm_ctx *);
+/* Forget the steps (they stay done). */
+void	 undo_free(struct journal *);
+/* Each does one step and records it; 0, or -1 (reported, not done). */
+int	 undo_zfs_rename(struct journal *, const char *from, const char *to);
+int	 undo_write(struct journal *, const char *path, const char *text,
+	    size_t len, mode_t mode);
+int	 undo_unlink(struct journal *, const char *path);
+int	 undo_sysrc_set(struct journal *, const char *var,
+	    const char *value);
+/* 1 when var was set and is now removed, 0 when it was not set. */
+int	 undo_sysrc_unset(struct journal *, const char *var);
+/* Take every step back, newest first; -1 if one could not be (reported). */
+int	 undo_rollback(struct journal *);
+
+/*
+ * cmd_destroy.c: check that a VM exists and is stopped (only VM_STOPPED
+ * counts) and take its lock so that nothing starts it meanwhile.
+ * 0 and *lockfd, or -1 after "kvm: NAME: ...".
+ */
+int	 vm_hold(const struct kvm_ctx *, const char *name, int *lockfd);
+/* Ask question on the terminal; 1 for y or yes. */
+int	 ask_yes(const char *question);
+
+/*
+ * ident.c: the identities a guest sees, drawn once at random
+ * (arc4random) by create and clone and then stored in set.conf: never
+ * derived from the VM's name, so a rename changes none of them.
+ */
+/* A version 4 UUID, lower case, into buf (at least 37 bytes). */
+void	 ident_uuid(char *buf, size_t bufsz);
+/* KVM_SERIAL_LEN random [A-Z0-9] (fewer if bufsz is smaller). */
+void	 ident_serial(char *buf, size_t bufsz);
+/* 58:9c:fc:xx:xx:xx, bhyve's own prefix, into buf (at least 18). */
+void	 ident_mac(char *buf, size_t bufsz);
+
+/*
  * Commands (cmd_*.c): argv[0] is the verb, options and operands follow,
  * ready for getopt.  They return the exit status.
  */
@@ -345,11 +640,12 @@ int	 cmd_start(struct kvm_ctx *, int, char **);	/* cmd_start.c */
 int	 cmd_stop(struct kvm_ctx *, int, char **);	/* cmd_stop.c */
 int	 cmd_shutdown(struct kvm_ctx *, int, char **);	/* cmd_stop.c */
 int	 cmd_status(struct kvm_ctx *, int, char **);	/* cmd_status.c */
-int	 cmd_info(struct kvm_ctx *, int, char **);	/* cmd_status.c */
+int	 cmd_info(struct kvm_ctx *, int, char **);	/* cmd_info.c */
 int	 cmd_list(struct kvm_ctx *, int, char **);	/* cmd_status.c */
 int	 cmd_console(struct kvm_ctx *, int, char **);	/* cmd_console.c */
 int	 cmd_snap(struct kvm_ctx *, int, char **);	/* cmd_snap.c */
 int	 cmd_clone(struct kvm_ctx *, int, char **);	/* cmd_clone.c */
+
 int	 cmd_rename(struct kvm_ctx *, int, char **);	/* cmd_rename.c */
 int	 cmd_destroy(struct kvm_ctx *, int, char **);	/* cmd_destroy.c */
 int	 cmd_rc(struct kvm_ctx *, int, char **);	/* cmd_rc.c */

@@ -36,8 +36,9 @@ static const struct cmd cmds[] = {
 	{ "info",	"vminfo",	cmd_info,	"[-j] name",	0 },
 	{ "list",	"vmlist",	cmd_list,	"[-j]",		0 },
 	{ "console",	NULL,		cmd_console,	"name",		CMD_ROOT },
+	/* snap checks root itself: list needs none. */
 	{ "snap",	NULL,		cmd_snap,
-	    "create|destroy|rollback|list [-j] name [snapshot]",	CMD_ROOT },
+	    "create|destroy|rollback|list [-j] name [snapshot]",	0 },
 	{ "rename",	"vmrename",	cmd_rename,	"old new",	CMD_ROOT },
 	{ "destroy",	"vmdestroy",	cmd_destroy,	"[-f] name",	CMD_ROOT },
 	{ "clone",	NULL,		cmd_clone,	"src[@snapshot] new", CMD_ROOT },
