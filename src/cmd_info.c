@@ -194,25 +194,21 @@ rcconf_get(const char *path, const char *var, char *buf, size_t sz)
 }
 
 /*
- * The rc.d script and its NAME_enable (rc.subr variable names allow
- * only letters, digits and '_': other characters of the VM name become
- * '_').  rc.conf.local is read after rc.conf, as rc.subr does.
+ * The rc.d script and its NAME_enable, named as cmd_rc.c names them.
+ * rc.conf.local is read after rc.conf, as rc.subr does.
  */
 static int
 info_rcd(const struct kvm_ctx *ctx, struct info *in)
 {
-	char path[PATH_MAX], *c;
+	char path[PATH_MAX], var[KVM_NAME_MAX + 1];
 	struct stat st;
 
-	if (host_path(ctx, KVM_RCD, path, sizeof(path)) == -1 ||
-	    pathf(in->rcd, sizeof(in->rcd), "%s/%s", path, in->vm.name) == -1)
+	if (rc_path(ctx, in->vm.name, in->rcd, sizeof(in->rcd)) == -1)
 		return -1;
 	if (stat(in->rcd, &st) == -1)
 		in->rcd[0] = '\0';
-	snprintf(in->rcvar, sizeof(in->rcvar), "%s_enable", in->vm.name);
-	for (c = in->rcvar; *c != '\0'; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_')
-			*c = '_';
+	rc_varname(in->vm.name, var, sizeof(var));
+	snprintf(in->rcvar, sizeof(in->rcvar), "%s_enable", var);
 	if (host_path(ctx, "/etc/rc.conf", path, sizeof(path)) == -1)
 		return -1;
 	in->enable_set = rcconf_get(path, in->rcvar, in->enable,
@@ -586,8 +582,9 @@ json_print(const struct info *in)
 		for (i = 0; i < in->nsnaps; i++) {
 			json_object_open(&js, NULL);
 			json_string(&js, "name", in->snaps[i].zs_name);
-			json_int(&js, "creation",
+			json_int(&js, "created",
 			    (long long)in->snaps[i].zs_created);
+			json_uint(&js, "used", in->snaps[i].zs_used);
 			json_object_close(&js);
 		}
 		json_array_close(&js);
