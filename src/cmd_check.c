@@ -137,14 +137,8 @@ check_one(const struct kvm_ctx *ctx, const char *name)
 	struct vm vm;
 	int r = 0;
 
-	if (valid_name(name, e, sizeof(e)) == -1) {
-		warnx("%s: %s", name, e);
+	if (vm_find(ctx, name) == -1)
 		return -1;
-	}
-	if (!vm_exists(ctx, name)) {
-		warnx("%s: no such VM", name);
-		return -1;
-	}
 	if (vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1 ||
 	    vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
 		return -1;

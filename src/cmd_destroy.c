@@ -20,16 +20,9 @@ vm_hold(const struct kvm_ctx *ctx, const char *name, int *lockfd)
 {
 	struct vm_runtime rt;
 	enum vm_state st;
-	char e[KVM_ERR_MAX];
 
-	if (valid_name(name, e, sizeof(e)) == -1) {
-		warnx("%s: %s", name, e);
+	if (vm_find(ctx, name) == -1)
 		return -1;
-	}
-	if (!vm_exists(ctx, name)) {
-		warnx("%s: no such VM", name);
-		return -1;
-	}
 	if (rt_read(ctx, name, &rt) == -1)
 		return -1;
 	if ((st = rt_state(&rt)) != VM_STOPPED) {

@@ -23,16 +23,8 @@ iso_load(struct kvm_ctx *ctx, const char *name, char *path, size_t sz)
 	char e[KVM_ERR_MAX];
 	struct conf *c;
 
-	if (valid_name(name, e, sizeof(e)) == -1) {
-		warnx("%s: %s", name, e);
+	if (ctx_load_home(ctx) == -1 || vm_find(ctx, name) == -1)
 		return NULL;
-	}
-	if (ctx_load_home(ctx) == -1)
-		return NULL;
-	if (!vm_exists(ctx, name)) {
-		warnx("%s: no such VM", name);
-		return NULL;
-	}
 	if (vm_dir(ctx, name, "set.conf", path, sz) == -1)
 		return NULL;
 	if ((c = conf_load(path, e, sizeof(e))) == NULL) {

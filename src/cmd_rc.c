@@ -599,7 +599,7 @@ int
 cmd_rc(struct kvm_ctx *ctx, int argc, char **argv)
 {
 	const char *req = NULL, *bef = NULL, *key = NULL, *name;
-	char path[PATH_MAX], e[KVM_ERR_MAX], var[KVM_NAME_MAX + 1];
+	char path[PATH_MAX], var[KVM_NAME_MAX + 1];
 	struct rc_fields cur, f;
 	int ch, kind;
 
@@ -618,10 +618,8 @@ cmd_rc(struct kvm_ctx *ctx, int argc, char **argv)
 	name = argv[optind];
 	if (ctx_load_home(ctx) == -1)
 		return 1;
-	if (valid_name(name, e, sizeof(e)) == -1)
-		errx(1, "%s: %s", name, e);
-	if (!vm_exists(ctx, name))
-		errx(1, "%s: no such VM", name);
+	if (vm_find(ctx, name) == -1)
+		return 1;
 	if (ctx->self[0] != '/')
 		errx(1, "cannot find kvm's own absolute path");
 	if (rc_check_free(ctx, name, NULL) == -1 ||

@@ -220,18 +220,8 @@ stop_force(const struct kvm_ctx *ctx, const char *name)
 static const char *
 stop_name(struct kvm_ctx *ctx, const char *name)
 {
-	char e[KVM_ERR_MAX];
-
-	if (ctx_load_home(ctx) == -1)
+	if (ctx_load_home(ctx) == -1 || vm_find(ctx, name) == -1)
 		return NULL;
-	if (valid_name(name, e, sizeof(e)) == -1) {
-		warnx("%s: %s", name, e);
-		return NULL;
-	}
-	if (!vm_exists(ctx, name)) {
-		warnx("%s: no such VM", name);
-		return NULL;
-	}
 	return name;
 }
 

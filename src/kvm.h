@@ -226,6 +226,11 @@ int	 vm_dataset(const struct kvm_ctx *, const char *name, char *buf,
 	    size_t bufsz);
 /* 1 if the VM exists (its directory holds set.conf), else 0. */
 int	 vm_exists(const struct kvm_ctx *, const char *name);
+/*
+ * 0 if name is a valid VM name and the VM exists; else -1 after
+ * "kvm: NAME: <why the name is bad>" or "kvm: NAME: no such VM".
+ */
+int	 vm_find(const struct kvm_ctx *, const char *name);
 /* Names of every VM, sorted; free with strlist_free. -1+warn. */
 int	 vm_names(const struct kvm_ctx *, char ***names, size_t *n);
 /*

@@ -121,11 +121,9 @@ vm_exists(const struct kvm_ctx *ctx, const char *name)
 }
 
 int
-vm_load(const struct kvm_ctx *ctx, const char *name, struct vm *vm)
+vm_find(const struct kvm_ctx *ctx, const char *name)
 {
-	char dir[PATH_MAX], path[PATH_MAX], e[KVM_ERR_MAX];
-	struct conf *c;
-	int r;
+	char e[KVM_ERR_MAX];
 
 	if (valid_name(name, e, sizeof(e)) == -1) {
 		warnx("%s: %s", name, e);
@@ -135,6 +133,18 @@ vm_load(const struct kvm_ctx *ctx, const char *name, struct vm *vm)
 		warnx("%s: no such VM", name);
 		return -1;
 	}
+	return 0;
+}
+
+int
+vm_load(const struct kvm_ctx *ctx, const char *name, struct vm *vm)
+{
+	char dir[PATH_MAX], path[PATH_MAX], e[KVM_ERR_MAX];
+	struct conf *c;
+	int r;
+
+	if (vm_find(ctx, name) == -1)
+		return -1;
 	if (vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1 ||
 	    vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
 		return -1;

@@ -19,6 +19,17 @@ kvm_env()
 	export KVM_ROOTDIR PATH
 }
 
+# zlock CMD...: run CMD holding the host-wide lock the zfs stand-in takes
+# for everything that mounts (zfs-fuse deadlocks on concurrent mounts).
+zlock()
+{
+	if [ "$(uname -s)" = Linux ] && command -v flock >/dev/null 2>&1; then
+		flock /var/run/kvm-test-zfs.lock "$@"
+	else
+		"$@"
+	fi
+}
+
 # Start zfs-fuse once for the whole suite; it outlives the test.
 kvm_zfs_daemon()
 {
@@ -37,7 +48,7 @@ kvm_setup()
 	POOL="kt$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 	echo "$POOL" > pool
 	truncate -s 256M "$(pwd)/pool.img"
-	zpool create -m "$(pwd)/mnt" "$POOL" "$(pwd)/pool.img" ||
+	zlock zpool create -m "$(pwd)/mnt" "$POOL" "$(pwd)/pool.img" ||
 	    atf_fail "cannot create pool $POOL"
 	HOME_DIR=$(pwd)/mnt/kvm
 	export POOL HOME_DIR
@@ -63,7 +74,8 @@ kvm_cleanup()
 		# every later test, so insist for a few seconds.
 		i=0
 		while zpool list -H -o name "$(cat pool)" >/dev/null 2>&1; do
-			zpool destroy -f "$(cat pool)" 2>/dev/null && break
+			zlock zpool destroy -f "$(cat pool)" 2>/dev/null &&
+			    break
 			i=$((i + 1))
 			[ $i -lt 20 ] || break
 			sleep 0.5

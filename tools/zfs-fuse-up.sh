@@ -7,8 +7,13 @@ command -v zfs-fuse >/dev/null 2>&1 || {
 	echo "zfs-fuse-up: zfs-fuse is not installed" >&2
 	exit 1
 }
+# A daemon that died leaves its pid file, which stops a new one.
+pidfile=/var/run/zfs-fuse.pid
+if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+	rm -f "$pidfile"
+fi
 mkdir -p /var/run/zfs
-setsid zfs-fuse -p /var/run/zfs-fuse.pid --no-kstat-mount \
+setsid zfs-fuse -p "$pidfile" --no-kstat-mount \
     </dev/null >/dev/null 2>&1
 i=0
 while ! zpool list -H -o name >/dev/null 2>&1; do
