@@ -101,10 +101,16 @@ install: kvm
 	cp man/kvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/kvm.8
 	cp man/kvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/kvm.conf.5
 
+SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
+		tools/zfs-fuse-up.sh tests/run.sh bench/bench.sh .ci/run \
+		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
+		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
+		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route
+
 lint:
 	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
-	dash -n share/functions
-	shellcheck -s sh share/functions
+	for f in $(SH_FILES); do dash -n $$f || exit 1; done
+	shellcheck -s sh $(SH_FILES)
 
 clean:
 	rm -f kvm src/*.o src/libkvm.a src/functions.c tests/*.o tests/sim/*.o tests/sim/sim \

@@ -58,7 +58,6 @@ destroy_cleanup_all()
 	. "$(atf_get_srcdir)/vm.sh"
 	kvm_env
 	chattr -R -i root 2>/dev/null
-	kvm_kill_all
 	kvm_cleanup
 }
 

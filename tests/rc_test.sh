@@ -114,7 +114,6 @@ rc_cleanup_all()
 	. "$(atf_get_srcdir)/lib.sh"
 	. "$(atf_get_srcdir)/vm.sh"
 	kvm_env
-	kvm_kill_all
 	kvm_cleanup
 }
 

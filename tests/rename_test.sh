@@ -70,7 +70,6 @@ rename_cleanup_all()
 	. "$(atf_get_srcdir)/vm.sh"
 	kvm_env
 	chattr -R -i root mnt 2>/dev/null
-	kvm_kill_all
 	kvm_cleanup
 }
 

@@ -481,7 +481,6 @@ started_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	. "$(atf_get_srcdir)/vm.sh"
 	kvm_env
-	kvm_kill_all
 	snap_cleanup
 }
 

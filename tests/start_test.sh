@@ -67,7 +67,6 @@ reboots_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -117,7 +116,6 @@ detached_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -152,7 +150,6 @@ already_running_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -195,7 +192,6 @@ orphan_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -224,7 +220,6 @@ prerun_fails_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -268,7 +263,6 @@ hook_environment_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -300,7 +294,6 @@ triple_restart_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -336,7 +329,6 @@ error_restart_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -363,7 +355,6 @@ triple_stop_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -402,7 +393,6 @@ loader_grub_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -429,7 +419,6 @@ loader_fails_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -492,7 +481,6 @@ vnc_auto_cleanup()
 	[ -f listener.pid ] && kill "$(cat listener.pid)" 2>/dev/null
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -531,7 +519,6 @@ bad_input_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -557,7 +544,6 @@ missing_disk_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 

@@ -66,7 +66,6 @@ stop_running_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -96,7 +95,6 @@ stop_foreground_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -128,7 +126,6 @@ stop_loader_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -159,7 +156,6 @@ stop_orphan_loader_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -189,7 +185,6 @@ stop_stale_instance_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -221,7 +216,6 @@ stop_not_running_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -269,7 +263,6 @@ bad_input_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -299,7 +292,6 @@ shutdown_acpi_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -330,7 +322,6 @@ shutdown_ignored_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -359,7 +350,6 @@ shutdown_noacpi_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -388,7 +378,6 @@ shutdown_reboot_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -417,7 +406,6 @@ shutdown_orphan_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -442,7 +430,6 @@ shutdown_zero_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -470,7 +457,6 @@ shutdown_loader_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 
@@ -503,7 +489,6 @@ signals_cleanup()
 	. "$(atf_get_srcdir)/lib.sh"
 	kvm_env
 	. "$(atf_get_srcdir)/vm.sh"
-	kvm_kill_all
 	kvm_cleanup
 }
 

@@ -145,16 +145,3 @@ kvm_wait_guest()
 	done
 	echo "$_p"
 }
-
-# For cleanup parts: kill every supervisor, bhyve and loader that the
-# runtime files name (kvm_cleanup only knows bare pid files).
-kvm_kill_all()
-{
-	for _f in "$KVM_ROOTDIR"/var/run/kvm/*.pid; do
-		[ -f "$_f" ] || continue
-		for _p in $(sed -n 's/^\(supervisor\|bhyve\|loader\)=\([1-9][0-9]*\)$/\2/p' "$_f"); do
-			kill -9 "$_p" 2>/dev/null
-		done
-	done
-	return 0
-}

@@ -248,9 +248,10 @@ dev_init_fbuf(int b, int s, int f, const char *node)
 {
 	static int done;
 	const char *v;
+	static char hostbuf[256];	/* no allocation: error paths return early */
 	char *cp, *host = NULL, key[600];
 	long w = 1024, h = 768;
-	int port = 0, vga_full = 0, err;
+	int port = 0, vga_full = 0;
 
 	(void)b, (void)s, (void)f;
 	if (done) {
@@ -265,7 +266,9 @@ dev_init_fbuf(int b, int s, int f, const char *node)
 			    v);
 			return DEF_ERRNO;
 		}
-		host = strndup(v + 1, (size_t)(cp - v - 1));
+		snprintf(hostbuf, sizeof(hostbuf), "%.*s", (int)(cp - v - 1),
+		    v + 1);
+		host = hostbuf;
 		if (*++cp == ':') {
 			if (*++cp == '\0') {
 				fprintf(stderr, "fbuf: Missing port number: "
@@ -282,7 +285,9 @@ dev_init_fbuf(int b, int s, int f, const char *node)
 		if ((cp = strchr(v, ':')) == NULL)
 			port = atoi(v);
 		else {
-			host = strndup(v, (size_t)(cp - v));
+			snprintf(hostbuf, sizeof(hostbuf), "%.*s",
+			    (int)(cp - v), v);
+			host = hostbuf;
 			if (*++cp == '\0') {
 				fprintf(stderr, "fbuf: Missing port number: "
 				    "\"%s\"\n", v);
@@ -315,14 +320,11 @@ dev_init_fbuf(int b, int s, int f, const char *node)
 	if (vga_full) {
 		/* bhyve 14.0 says so and carries on without a VNC server. */
 		fprintf(stderr, "pci_fbuf: VGA rendering not enabled\n");
-		free(host);
 		return 0;
 	}
 	done = 1;
 	snprintf(key, sizeof(key), "%s.wait", node);
-	err = rfb_listen(host, port, cfg_bool(key, 0));
-	free(host);
-	return err;
+	return rfb_listen(host, port, cfg_bool(key, 0));
 }
 
 /* A device of $KVM_ROOTDIR/sim/pci ("name0@pci0:B:S:F:..."), by name or place. */
