@@ -45,12 +45,12 @@ kvm_mkvm()
 	shift
 	mkdir -p "$KVM_ROOTDIR/sim"
 	_dir=$HOME_DIR/vm/$_name
-	if ! kvm create -y -m 256M -s 1G "$_name" >/dev/null 2>&1; then
+	if ! kvm create -y -m 256M -s 64M "$_name" >/dev/null 2>&1; then
 		zfs create "$POOL/kvm/vm/$_name" ||
 		    atf_fail "cannot create the dataset of $_name"
 		printf 'Mem="256M"\nVMrom="uefi"\nDisk="disk"\n' \
 		    > "$_dir/set.conf"
-		truncate -s 1G "$_dir/disk"
+		truncate -s 64M "$_dir/disk"
 		cp "$HOME_DIR/firmware/BHYVE_UEFI_VARS.fd" \
 		    "$_dir/uefi-vars.fd"
 	fi
