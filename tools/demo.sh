@@ -16,7 +16,18 @@ pool="kvmdemo$$"
 cleanup()
 {
 	kvm stop web >/dev/null 2>&1 || true
-	zpool destroy -f "$pool" 2>/dev/null || true
+	# zfs-fuse often answers "busy" once; never remove the files of a
+	# pool that is still there.
+	i=0
+	while zpool list -H -o name "$pool" >/dev/null 2>&1; do
+		zpool destroy -f "$pool" 2>/dev/null && break
+		i=$((i + 1))
+		if [ $i -ge 20 ]; then
+			echo "kvm demo: pool $pool is still there" >&2
+			return
+		fi
+		sleep 0.5
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
