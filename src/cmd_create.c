@@ -66,22 +66,6 @@ static const char *const drivers[] = { "nvme", "virtio-blk", "ahci-hd",
 	NULL };
 static const char *const consoles[] = { "vnc", "com", NULL };
 
-/* printf into err; always -1. */
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 3, 4)));
-
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * v must be one of list: 0 and v copied to dst, or -1 and "WHAT must be
  * a, b or c, not \"v\"".
@@ -104,7 +88,7 @@ choice(const char *what, const char *v, const char *const *list, char *dst,
 			    sizeof(msg));
 		strlcat(msg, list[i], sizeof(msg));
 	}
-	return fail(err, errsz, "%s must be %s, not \"%s\"", what, msg, v);
+	return errf(err, errsz, "%s must be %s, not \"%s\"", what, msg, v);
 }
 
 static int
@@ -125,7 +109,7 @@ size_copy(const char *v, char *dst, size_t dstsz, char *err, size_t errsz)
 	size_t n;
 
 	if (strlcpy(dst, v, dstsz) >= dstsz)
-		return fail(err, errsz, "size \"%s\" is too long", v);
+		return errf(err, errsz, "size \"%s\" is too long", v);
 	n = strlen(dst);
 	dst[n - 1] = (char)toupper((unsigned char)dst[n - 1]);
 	return 0;
@@ -139,7 +123,7 @@ check_mem(struct create *c, const char *v, char *err, size_t errsz)
 	if (valid_size("memory", v, &bytes, err, errsz) == -1)
 		return -1;
 	if (bytes % 4096 != 0)
-		return fail(err, errsz, "memory must be a multiple of 4K");
+		return errf(err, errsz, "memory must be a multiple of 4K");
 	return size_copy(v, c->cs.cs_mem, sizeof(c->cs.cs_mem), err, errsz);
 }
 
@@ -152,7 +136,7 @@ check_disk(struct create *c, const char *v, char *err, size_t errsz)
 		return -1;
 	/* ftruncate takes an off_t. */
 	if (bytes > (uint64_t)INT64_MAX)
-		return fail(err, errsz, "disk size is too large");
+		return errf(err, errsz, "disk size is too large");
 	c->cs.cs_disk = bytes;
 	return 0;
 }
@@ -170,10 +154,10 @@ check_firmware(const struct create *c, char *err, size_t errsz)
 	for (i = 0; files[i] != NULL; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/firmware/%s",
 		    c->ctx->home, files[i]) >= sizeof(path))
-			return fail(err, errsz, "%s: path too long",
+			return errf(err, errsz, "%s: path too long",
 			    c->ctx->home);
 		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
-			return fail(err, errsz, "the uefi loader needs %s "
+			return errf(err, errsz, "the uefi loader needs %s "
 			    "(install edk2-bhyve, then run kvm install "
 			    "again)", path);
 	}
@@ -189,7 +173,7 @@ check_loader(struct create *c, const char *v, char *err, size_t errsz)
 	    sizeof(c->cs.cs_loader), err, errsz) == -1)
 		return -1;
 	if (strcmp(v, "uefi") != 0 && con != NULL && strcmp(con, "vnc") == 0)
-		return fail(err, errsz, "console vnc needs the uefi loader");
+		return errf(err, errsz, "console vnc needs the uefi loader");
 	if (strcmp(v, "uefi") == 0)
 		return check_firmware(c, err, errsz);
 	return 0;
@@ -211,7 +195,7 @@ check_console(struct create *c, const char *v, char *err, size_t errsz)
 	/* Not yet settled: check_loader looks at the console flag. */
 	if (strcmp(v, "vnc") == 0 && c->cs.cs_loader[0] != '\0' &&
 	    strcmp(c->cs.cs_loader, "uefi") != 0)
-		return fail(err, errsz, "console vnc needs the uefi loader");
+		return errf(err, errsz, "console vnc needs the uefi loader");
 	return 0;
 }
 
@@ -232,21 +216,21 @@ create_iso_path(const char *v, char *dst, size_t dstsz, char *err,
 		return 0;
 	}
 	if (stat(v, &st) == -1)
-		return fail(err, errsz, "ISO %s: %s", v, strerror(errno));
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
 	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) &&
 	    !S_ISBLK(st.st_mode))
-		return fail(err, errsz, "ISO %s: not a regular file or a "
+		return errf(err, errsz, "ISO %s: not a regular file or a "
 		    "device", v);
 	if ((fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		return fail(err, errsz, "ISO %s: %s", v, strerror(errno));
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
 	close(fd);
 	if (realpath(v, real) == NULL)
-		return fail(err, errsz, "ISO %s: %s", v, strerror(errno));
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
 	if (strchr(real, ',') != NULL)
-		return fail(err, errsz, "ISO path \"%s\" contains ',', which "
+		return errf(err, errsz, "ISO path \"%s\" contains ',', which "
 		    "bhyve reads as an option separator", real);
 	if (strlcpy(dst, real, dstsz) >= dstsz)
-		return fail(err, errsz, "ISO %s: path too long", real);
+		return errf(err, errsz, "ISO %s: path too long", real);
 	return 0;
 }
 

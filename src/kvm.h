@@ -84,6 +84,9 @@ char		*conf_text(const struct conf *);
 char		*conf_quote(const char *value);
 
 /* valid.c: validation shared by every command (pure). */
+/* printf into an error buffer; always -1, so callers can return it. */
+int	 errf(char *err, size_t errsz, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
 /* 0 if ok, else -1 and a message ("name must ...") in err. */
 int	 valid_name(const char *name, char *err, size_t errsz);
 /*

@@ -12,13 +12,8 @@
 
 #include "kvm.h"
 
-/* printf into err, always returning -1 so callers can return it. */
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 3, 4)));
-
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
+int
+errf(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -34,17 +29,17 @@ valid_name(const char *name, char *err, size_t errsz)
 	const char *p;
 
 	if (*name == '\0')
-		return fail(err, errsz, "name is empty");
+		return errf(err, errsz, "name is empty");
 	if (strlen(name) > KVM_NAME_MAX)
-		return fail(err, errsz, "name is longer than %d characters",
+		return errf(err, errsz, "name is longer than %d characters",
 		    KVM_NAME_MAX);
 	if (!isalnum((unsigned char)*name) || !isascii((unsigned char)*name))
-		return fail(err, errsz,
+		return errf(err, errsz,
 		    "name must start with a letter or a digit");
 	for (p = name; *p != '\0'; p++)
 		if (!isascii((unsigned char)*p) ||
 		    (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL))
-			return fail(err, errsz, "name may only contain "
+			return errf(err, errsz, "name may only contain "
 			    "letters, digits, '.', '_' and '-'");
 	return 0;
 }
@@ -82,33 +77,33 @@ valid_size(const char *what, const char *s, uint64_t *bytes, char *err,
 	int n, shift;
 
 	if (*s == '\0')
-		return fail(err, errsz, "%s is empty", what);
+		return errf(err, errsz, "%s is empty", what);
 	if (*s == '-')
-		return fail(err, errsz, "%s must not be negative", what);
+		return errf(err, errsz, "%s must not be negative", what);
 	if ((n = decimal(s, &v)) == -1)
-		return fail(err, errsz, "%s is too large", what);
+		return errf(err, errsz, "%s is too large", what);
 	if (n == 0)
-		return fail(err, errsz, "%s must start with a number, "
+		return errf(err, errsz, "%s must start with a number, "
 		    "e.g. 4G", what);
 	if (s[n] == '\0')
-		return fail(err, errsz, "%s needs a unit (K, M, G or T)",
+		return errf(err, errsz, "%s needs a unit (K, M, G or T)",
 		    what);
 	if (s[n] == '.' || s[n] == ',')
-		return fail(err, errsz, "%s must be a whole number; "
+		return errf(err, errsz, "%s must be a whole number; "
 		    "use a smaller unit, e.g. 1536M for 1.5G", what);
 	if (n == 1 && *s == '0' && (s[1] == 'x' || s[1] == 'X'))
-		return fail(err, errsz, "%s must be a decimal number", what);
+		return errf(err, errsz, "%s must be a decimal number", what);
 	if (v == 0)
-		return fail(err, errsz, "%s must be greater than zero", what);
+		return errf(err, errsz, "%s must be greater than zero", what);
 	if (*s == '0')
-		return fail(err, errsz, "%s must not start with 0", what);
+		return errf(err, errsz, "%s must not start with 0", what);
 	u = strchr(units, toupper((unsigned char)s[n]));
 	if (u == NULL || s[n + 1] != '\0')
-		return fail(err, errsz, "%s has an unknown unit \"%s\" "
+		return errf(err, errsz, "%s has an unknown unit \"%s\" "
 		    "(K, M, G or T)", what, s + n);
 	shift = 10 * (int)(u - units + 1);
 	if (v > UINT64_MAX >> shift)
-		return fail(err, errsz, "%s is too large", what);
+		return errf(err, errsz, "%s is too large", what);
 	*bytes = v << shift;
 	return 0;
 }
@@ -122,7 +117,7 @@ valid_uint(const char *what, const char *s, unsigned min, unsigned max,
 
 	n = decimal(s, &v);
 	if (n <= 0 || s[n] != '\0' || v < min || v > max)
-		return fail(err, errsz, "%s must be a whole number from %u "
+		return errf(err, errsz, "%s must be a whole number from %u "
 		    "to %u", what, min, max);
 	*val = (unsigned)v;
 	return 0;
@@ -139,7 +134,7 @@ valid_port(const char *what, const char *s, int *port, char *err,
 		return 0;
 	}
 	if (valid_uint(what, s, 1, 65535, &v, err, errsz) == -1)
-		return fail(err, errsz, "%s must be auto or a port number "
+		return errf(err, errsz, "%s must be auto or a port number "
 		    "from 1 to 65535", what);
 	*port = (int)v;
 	return 0;
@@ -172,7 +167,7 @@ valid_uuid(const char *what, const char *s, char *err, size_t errsz)
 		s++;
 	}
 	if (i < 5)
-		return fail(err, errsz, "%s must be a UUID of the form "
+		return errf(err, errsz, "%s must be a UUID of the form "
 		    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits)", what);
 	return 0;
 }
@@ -188,16 +183,16 @@ valid_vnc_size(const char *what, const char *s, unsigned *w, unsigned *h,
 	if (n > 0 && s[n] == 'x' && (m = decimal(s + n + 1, &vh)) > 0 &&
 	    s[n + 1 + m] == '\0') {
 		if (vw < KVM_VNC_MIN_W || vh < KVM_VNC_MIN_H)
-			return fail(err, errsz, "%s is below the minimum "
+			return errf(err, errsz, "%s is below the minimum "
 			    "%dx%d", what, KVM_VNC_MIN_W, KVM_VNC_MIN_H);
 		if (vw > KVM_VNC_MAX_W || vh > KVM_VNC_MAX_H)
-			return fail(err, errsz, "%s is above the maximum "
+			return errf(err, errsz, "%s is above the maximum "
 			    "%dx%d", what, KVM_VNC_MAX_W, KVM_VNC_MAX_H);
 		*w = (unsigned)vw;
 		*h = (unsigned)vh;
 		return 0;
 	}
-	return fail(err, errsz, "%s must be WIDTHxHEIGHT, e.g. 1024x768",
+	return errf(err, errsz, "%s must be WIDTHxHEIGHT, e.g. 1024x768",
 	    what);
 }
 
@@ -218,7 +213,7 @@ valid_ipv4(const char *what, const char *s, char *err, size_t errsz)
 		s++;
 	}
 	if (i < 4)
-		return fail(err, errsz, "%s must be an IPv4 address, "
+		return errf(err, errsz, "%s must be an IPv4 address, "
 		    "e.g. 127.0.0.1", what);
 	return 0;
 }
@@ -229,14 +224,14 @@ valid_serial(const char *what, const char *s, char *err, size_t errsz)
 	const char *p;
 
 	if (*s == '\0')
-		return fail(err, errsz, "%s is empty", what);
+		return errf(err, errsz, "%s is empty", what);
 	if (strlen(s) > KVM_SERIAL_LEN)
-		return fail(err, errsz, "%s is longer than %d characters",
+		return errf(err, errsz, "%s is longer than %d characters",
 		    what, KVM_SERIAL_LEN);
 	for (p = s; *p != '\0'; p++)
 		if (!isascii((unsigned char)*p) ||
 		    (!isalnum((unsigned char)*p) && *p != '-'))
-			return fail(err, errsz, "%s may only contain letters, "
+			return errf(err, errsz, "%s may only contain letters, "
 			    "digits and '-'", what);
 	return 0;
 }
@@ -255,16 +250,16 @@ valid_mac(const char *what, const char *s, char *err, size_t errsz)
 	zero = 1;
 	for (i = 0, p = s; i < 6; i++, p += 3) {
 		if (!hexrun(p, 2) || p[2] != (i < 5 ? ':' : '\0'))
-			return fail(err, errsz, "%s must be a MAC address of "
+			return errf(err, errsz, "%s must be a MAC address of "
 			    "the form xx:xx:xx:xx:xx:xx (hex digits)", what);
 		if (p[0] != '0' || p[1] != '0')
 			zero = 0;
 	}
 	first = strtoul(s, NULL, 16);
 	if (first & 1)
-		return fail(err, errsz, "%s is a multicast address", what);
+		return errf(err, errsz, "%s is a multicast address", what);
 	if (zero)
-		return fail(err, errsz, "%s is all zeros", what);
+		return errf(err, errsz, "%s is all zeros", what);
 	return 0;
 }
 
@@ -307,6 +302,6 @@ valid_pci_slot(const char *s, unsigned *bus, unsigned *slot,
 	if (*slot <= 31 && *func <= 7)
 		return 0;
 bad:
-	return fail(err, errsz, "slot \"%s\" must be S, S:F or B:S:F with "
+	return errf(err, errsz, "slot \"%s\" must be S, S:F or B:S:F with "
 	    "bus 0-255, slot 0-31, function 0-7", s);
 }
