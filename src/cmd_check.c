@@ -129,12 +129,82 @@ check_run(const struct kvm_ctx *ctx, const char *path)
 	return r;
 }
 
+/*
+ * The variable an error of vm_from_conf is about: the one assigned on
+ * the error's line, or Mem when it is missing.  NULL when unknown.
+ */
+static const char *
+error_var(const struct conf *c, const char *path, const char *e)
+{
+	size_t i, l = strlen(path);
+	long line;
+
+	if (strncmp(e, path, l) != 0 || e[l] != ':')
+		return NULL;
+	if (strcmp(e + l, ": Mem is not set") == 0)
+		return "Mem";
+	line = strtol(e + l + 1, NULL, 10);
+	for (i = 0; line > 0 && i < conf_count(c); i++)
+		if (conf_line(c, conf_name(c, i)) == line)
+			return conf_name(c, i);
+	return NULL;
+}
+
+static size_t
+count_lines(const struct conf *c)
+{
+	char *t = conf_text(c), *p;
+	size_t n = 0;
+
+	for (p = t; *p != '\0'; p++)
+		n += *p == '\n';
+	free(t);
+	return n;
+}
+
+/*
+ * Report every settings error, not only the first: after each one the
+ * variable gets its default (Mem, which has none, a stand-in) in this
+ * in-memory copy and the settings are read again.  It stops when an
+ * error cannot be tied to a variable or the edit moved later lines.
+ */
+static int
+check_settings(const struct kvm_ctx *ctx, struct conf *c, const char *name,
+    const char *dir, const char *path)
+{
+	char e[KVM_ERR_MAX];
+	const char *var;
+	struct vm vm;
+	size_t lines = count_lines(c);
+	int r = 0, n;
+
+	for (n = 0; n < 64; n++) {
+		if (vm_from_conf(&vm, c, name, dir, ctx->home, e,
+		    sizeof(e)) == 0)
+			break;
+		warnx("%s", e);
+		r = -1;
+		if ((var = error_var(c, path, e)) == NULL ||
+		    conf_set(c, var, strcmp(var, "Mem") == 0 ? "1G" : "") ==
+		    -1 || count_lines(c) != lines)
+			return -1;
+	}
+	if (n == 64)
+		return -1;
+	/* Files are only worth checking against the real settings. */
+	if (r == 0 && vm_check_files(&vm, e, sizeof(e)) == -1) {
+		warnx("%s", e);
+		r = -1;
+	}
+	vm_free(&vm);
+	return r;
+}
+
 static int
 check_one(const struct kvm_ctx *ctx, const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX], e[KVM_ERR_MAX];
 	struct conf *c;
-	struct vm vm;
 	int r = 0;
 
 	if (vm_find(ctx, name) == -1)
@@ -147,17 +217,7 @@ check_one(const struct kvm_ctx *ctx, const char *name)
 		r = -1;
 	} else {
 		check_typos(c, path);
-		if (vm_from_conf(&vm, c, name, dir, ctx->home, e,
-		    sizeof(e)) == -1) {
-			warnx("%s", e);
-			r = -1;
-		} else {
-			if (vm_check_files(&vm, e, sizeof(e)) == -1) {
-				warnx("%s", e);
-				r = -1;
-			}
-			vm_free(&vm);
-		}
+		r = check_settings(ctx, c, name, dir, path);
 		conf_free(c);
 	}
 	if (vm_dir(ctx, name, "run", path, sizeof(path)) == -1 ||

@@ -87,6 +87,35 @@ problems_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case every_error cleanup
+every_error_head()
+{
+	atf_set descr "every bad setting of one set.conf is reported, not only the first"
+	atf_set require.user root
+}
+every_error_body()
+{
+	kvm_setup
+	mkvm web 'DiskDriver="scsi"' 'OnFault="again"' 'Devices="2,virtio-rnd"'
+	conf="$HOME_DIR/vm/web/set.conf"
+	sed -i 's/^Cores="1"$/Cores="zero"/; s/^Mem="256M"$/Mem="8"/' "$conf"
+	kvm_state > before
+	atf_check -s exit:1 -o empty -e inline:"\
+kvm: $conf:1: Cores must be a whole number from 1 to 255
+kvm: $conf:2: Mem needs a unit (K, M, G or T)
+kvm: $conf:4: DiskDriver must be nvme, virtio-blk or ahci-hd, not \"scsi\"
+kvm: $conf:6: Devices entry \"2,virtio-rnd\": slot 2 is reserved for the main disk
+kvm: $conf:5: OnFault must be stop or restart, not \"again\"
+" kvm check web
+	kvm_state > after
+	atf_check cmp before after
+}
+every_error_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case all_reported cleanup
 all_reported_head()
 {
@@ -141,6 +170,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case good
 	atf_add_test_case problems
+	atf_add_test_case every_error
 	atf_add_test_case all_reported
 	atf_add_test_case bad_input
 }
