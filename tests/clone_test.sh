@@ -56,38 +56,9 @@ argv_of()
 	    "$HOME_DIR/vm/$1/set.conf" "$1" "$HOME_DIR/vm/$1" "$HOME_DIR"
 }
 
-# Pretend VM NAME runs: a process titled "bhyve: NAME" and a supervisor
-# holding NAME.lock, both in NAME.pid.
-fake_running()
-{
-	mkdir -p root/var/run/kvm
-	perl -e '$0 = "bhyve: $ARGV[0]"; sleep 600' "$1" &
-	b=$!
-	echo $b >> fakepids
-	perl -e 'use Fcntl ":flock"; open(my $f, ">>", $ARGV[0]) or die;
-	    flock($f, LOCK_EX) or die; $0 = "supervisor"; sleep 600' \
-	    "root/var/run/kvm/$1.lock" &
-	s=$!
-	echo $s >> fakepids
-	i=0
-	until kvm_locked "$1" &&
-	    ps -o args= -p "$b" | grep -q "^bhyve: $1"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || atf_fail "fake VM does not run"
-		sleep 0.1
-	done
-	printf 'supervisor=%s\nbhyve=%s\nloader=0\nstarted=%s\nvnc=\nconsole=\n' \
-	    "$s" "$b" "$(date +%s)" > "root/var/run/kvm/$1.pid"
-}
-
 clone_cleanup()
 {
 	. "$(atf_get_srcdir)/lib.sh"
-	if [ -f fakepids ]; then
-		for p in $(cat fakepids); do
-			kill -9 "$p" 2>/dev/null
-		done
-	fi
 	kvm_cleanup
 }
 
@@ -283,7 +254,7 @@ running_source_body()
 	kvm_setup
 	mkvm web
 	atf_check kvm snap c web s1
-	fake_running web
+	kvm_fake_running web
 	atf_check -s exit:0 -o inline:"db: cloned from web@s1\n" -e empty \
 	    kvm clone web@s1 db
 	atf_check -s exit:0 -o inline:"db2: cloned from web@clone-db2\n" \

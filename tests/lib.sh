@@ -68,6 +68,11 @@ kvm_cleanup()
 			[ "$p" -gt 1 ] 2>/dev/null && kill -9 "$p" 2>/dev/null
 		done
 	done
+	if [ -f fakepids ]; then
+		for p in $(cat fakepids); do
+			kill -9 "$p" 2>/dev/null
+		done
+	fi
 	pkill -9 -f "$(pwd)/root" 2>/dev/null
 	if [ -f pool ]; then
 		# zfs-fuse often answers "busy" once; a leaked pool slows

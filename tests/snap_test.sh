@@ -73,47 +73,9 @@ expected_list()
 	done
 }
 
-# Pretend VM NAME runs: a process titled "bhyve: NAME" and, unless
-# "orphan", a supervisor holding NAME.lock, both in NAME.pid.
-fake_running()
-{
-	mkdir -p root/var/run/kvm
-	perl -e '$0 = "bhyve: $ARGV[0]"; sleep 600' "$1" &
-	b=$!
-	echo $b >> fakepids
-	s=0
-	if [ "${2:-}" != orphan ]; then
-		perl -e 'use Fcntl ":flock"; open(my $f, ">>", $ARGV[0]) or die;
-		    flock($f, LOCK_EX) or die; $0 = "supervisor"; sleep 600' \
-		    "root/var/run/kvm/$1.lock" &
-		s=$!
-		echo $s >> fakepids
-		i=0
-		until kvm_locked "$1"; do
-			i=$((i + 1))
-			[ $i -lt 100 ] || atf_fail "fake supervisor has no lock"
-			sleep 0.1
-		done
-	fi
-	printf 'supervisor=%s\nbhyve=%s\nloader=0\nstarted=%s\nvnc=\nconsole=\n' \
-	    "$s" "$b" "$(date +%s)" > "root/var/run/kvm/$1.pid"
-	i=0
-	until ps -o args= -p "$b" 2>/dev/null |
-	    grep -q "^bhyve: $1"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || atf_fail "fake bhyve has no title"
-		sleep 0.1
-	done
-}
-
 snap_cleanup()
 {
 	. "$(atf_get_srcdir)/lib.sh"
-	if [ -f fakepids ]; then
-		for p in $(cat fakepids); do
-			kill -9 "$p" 2>/dev/null
-		done
-	fi
 	kvm_cleanup
 }
 
@@ -434,7 +396,7 @@ running_body()
 	mkvm web
 	atf_check kvm snap c web s1
 	scribble web
-	fake_running web
+	kvm_fake_running web
 	contents web > c_before
 	kvm_state > before
 	atf_check -s exit:1 -o empty -e inline:"kvm: web: cannot roll back: \
@@ -496,7 +458,7 @@ orphan_body()
 	mkvm web
 	atf_check kvm snap c web s1
 	echo "changed" > "$HOME_DIR/vm/web/notes.txt"
-	fake_running web orphan
+	kvm_fake_running web orphan
 	atf_check -s exit:1 -o empty -e inline:"kvm: web: cannot roll back: \
 VM is orphan (stop it first)\n" kvm snap r web s1
 	atf_check -o inline:"changed\n" cat "$HOME_DIR/vm/web/notes.txt"

@@ -15,6 +15,7 @@
 # $KVM_RUNS                 grep -E pattern of the preRun/bhyve/postRun
 #                           lines of the simulator's log
 # kvm_wait_gone PID         wait until the process is gone (or a zombie)
+# kvm_fake_running NAME [orphan]  a stand-in bhyve (and supervisor)
 
 KVM_WAIT=${KVM_WAIT:-100}	# tenths of a second a wait may take
 
@@ -144,4 +145,39 @@ kvm_wait_guest()
 		sleep 0.1
 	done
 	echo "$_p"
+}
+
+# kvm_fake_running NAME [orphan]: pretend VM NAME runs: a process
+# titled "bhyve: NAME" and, unless
+# "orphan", a supervisor holding NAME.lock, both in NAME.pid.
+# Their pids go to ./fakepids, which kvm_cleanup kills.
+kvm_fake_running()
+{
+	mkdir -p root/var/run/kvm
+	perl -e '$0 = "bhyve: $ARGV[0]"; sleep 600' "$1" &
+	b=$!
+	echo $b >> fakepids
+	s=0
+	if [ "${2:-}" != orphan ]; then
+		perl -e 'use Fcntl ":flock"; open(my $f, ">>", $ARGV[0]) or die;
+		    flock($f, LOCK_EX) or die; $0 = "supervisor"; sleep 600' \
+		    "root/var/run/kvm/$1.lock" &
+		s=$!
+		echo $s >> fakepids
+		i=0
+		until kvm_locked "$1"; do
+			i=$((i + 1))
+			[ $i -lt 100 ] || atf_fail "fake supervisor has no lock"
+			sleep 0.1
+		done
+	fi
+	printf 'supervisor=%s\nbhyve=%s\nloader=0\nstarted=%s\nvnc=\nconsole=\n' \
+	    "$s" "$b" "$(date +%s)" > "root/var/run/kvm/$1.pid"
+	i=0
+	until ps -o args= -p "$b" 2>/dev/null |
+	    grep -q "^bhyve: $1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "fake bhyve has no title"
+		sleep 0.1
+	done
 }
