@@ -13,15 +13,31 @@ ALL_CFLAGS =	-std=c11 $(OS_CFLAGS) $(BSD_CFLAGS) $(WARNS) $(CFLAGS) $(SAN) -Isrc
 LIBS =		$(BSD_LIBS)
 
 # Everything but main.o goes into libkvm.a so the unit tests link it.
-LIB_OBJS =	src/argv.o src/conf.o src/valid.o src/vm.o src/bhyve_argv.o \
-		src/spawn.o src/runtime.o src/zfs.o src/paths.o src/util.o src/port.o \
-		src/cmd_install.o src/cmd_check.o src/functions.o \
-		src/cmd_create.o src/create_text.o src/ident.o src/cmd_insert.o \
-		src/supervise.o src/hook.o src/cmd_start.o src/cmd_stop.o \
-		src/cmd_status.o src/cmd_info.o src/cmd_console.o src/json.o \
-		src/cmd_snap.o src/cmd_clone.o src/cmd_rename.o \
-		src/cmd_destroy.o src/cmd_rc.o src/undo.o
+# The layers (src/README): core (pure), host (mechanisms), cmd (commands).
+CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
+		src/core/create_text.o src/core/ident.o src/core/json.o \
+		src/core/sv.o src/core/util.o src/core/valid.o src/core/vm.o
+HOST_OBJS =	src/host/conffile.o src/host/file.o src/host/functions.o \
+		src/host/hook.o src/host/paths.o src/host/port.o src/host/rc.o \
+		src/host/runtime.o src/host/spawn.o src/host/supervise.o \
+		src/host/sysrc.o src/host/tty.o src/host/undo.o \
+		src/host/vmload.o src/host/zfs.o
+CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
+		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_info.o \
+		src/cmd/cmd_insert.o src/cmd/cmd_install.o src/cmd/cmd_rc.o \
+		src/cmd/cmd_rename.o src/cmd/cmd_snap.o src/cmd/cmd_start.o \
+		src/cmd/cmd_status.o src/cmd/cmd_stop.o
+LIB_OBJS =	$(CORE_OBJS) $(HOST_OBJS) $(CMD_OBJS)
 MAIN_OBJS =	src/main.o
+HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
+		src/core/conf.h src/core/create_text.h src/core/ident.h \
+		src/core/json.h src/core/sv.h src/core/util.h src/core/valid.h \
+		src/core/vm.h src/host/conffile.h src/host/file.h \
+		src/host/functions.h src/host/hook.h src/host/paths.h \
+		src/host/port.h src/host/rc.h src/host/runtime.h \
+		src/host/spawn.h src/host/supervise.h src/host/sysrc.h \
+		src/host/tty.h src/host/undo.h src/host/vmload.h src/host/zfs.h \
+		src/cmd/cmd.h
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
 SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
@@ -39,10 +55,10 @@ all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(LIB_OBJS) $(MAIN_OBJS): src/kvm.h config.mk
+$(LIB_OBJS) $(MAIN_OBJS): $(HEADERS) config.mk
 
 # The hook library is compiled in: install writes it into the kvm home.
-src/functions.c: share/functions tools/embed.sh
+src/host/functions.c: share/functions tools/embed.sh
 	sh tools/embed.sh kvm_functions share/functions > $@
 
 src/libkvm.a: $(LIB_OBJS)
@@ -72,7 +88,7 @@ tests/argvdump: tests/argvdump.o src/libkvm.a
 tests/ptyrun: tests/ptyrun.o
 	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
 
-tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: src/kvm.h config.mk
+tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -113,7 +129,7 @@ lint:
 	shellcheck -s sh $(SH_FILES)
 
 clean:
-	rm -f kvm src/*.o src/libkvm.a src/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
+	rm -f kvm src/*.o src/*/*.o src/libkvm.a src/host/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
 	    $(UNIT_TESTS) $(TEST_TOOLS)
 
 .PHONY: all check demo install lint clean

@@ -10,42 +10,44 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kvm.h"
+#include "core/argv.h"
+#include "host/file.h"
+#include "host/paths.h"
+#include "cmd/cmd.h"
 
-#define CMD_ROOT	0x1	/* needs root */
-
-struct cmd {
-	const char	*name;
-	const char	*seed;	/* the seed's program name, or NULL */
-	int		(*fn)(struct kvm_ctx *, int, char **);
-	const char	*usage;
-	int		 flags;
+/* snap: create, destroy and rollback change the VM; list only reads. */
+static const struct cmd_sub snap_subs[] = {
+	{ "create",	CMD_ROOT },
+	{ "destroy",	CMD_ROOT },
+	{ "rollback",	CMD_ROOT },
+	{ "list",	0 },
+	{ NULL,		0 },
 };
 
 static const struct cmd cmds[] = {
-	{ "install",	"kvminst",	cmd_install,	"[pool]",	CMD_ROOT },
-	{ "create",	"vmcreate",	cmd_create,
+	{ "install", "kvminst", cmd_install, "[pool]", CMD_ROOT, NULL },
+	{ "create", "vmcreate", cmd_create,
 	    "[-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] "
-	    "[-C vnc|com] [-i iso] name",			CMD_ROOT },
-	{ "insert",	NULL,		cmd_insert,	"name iso",	CMD_ROOT },
-	{ "eject",	NULL,		cmd_eject,	"name",		CMD_ROOT },
-	{ "start",	NULL,		cmd_start,	"[-d] name",	CMD_ROOT },
-	{ "stop",	NULL,		cmd_stop,	"name",		CMD_ROOT },
-	{ "shutdown",	NULL,		cmd_shutdown,	"[-t sec] name", CMD_ROOT },
-	{ "status",	NULL,		cmd_status,	"[-j] name",	0 },
-	{ "info",	"vminfo",	cmd_info,	"[-j] name",	0 },
-	{ "list",	"vmlist",	cmd_list,	"[-j]",		0 },
-	{ "console",	NULL,		cmd_console,	"name",		CMD_ROOT },
-	/* snap checks root itself: list needs none. */
-	{ "snap",	NULL,		cmd_snap,
-	    "create|destroy|rollback|list [-j] name [snapshot]",	0 },
-	{ "rename",	"vmrename",	cmd_rename,	"old new",	CMD_ROOT },
-	{ "destroy",	"vmdestroy",	cmd_destroy,	"[-f] name",	CMD_ROOT },
-	{ "clone",	NULL,		cmd_clone,	"src[@snapshot] new", CMD_ROOT },
-	{ "rc",		"dorc",		cmd_rc,
-	    "[-r require] [-b before] [-k keyword] name",	CMD_ROOT },
-	{ "uninstall",	NULL,		cmd_uninstall,	"[-f] pool",	CMD_ROOT },
-	{ "check",	NULL,		cmd_check,	"[name ...]",	0 },
+	    "[-C vnc|com] [-i iso] name", CMD_ROOT, NULL },
+	{ "insert", NULL, cmd_insert, "name iso", CMD_ROOT, NULL },
+	{ "eject", NULL, cmd_eject, "name", CMD_ROOT, NULL },
+	{ "start", NULL, cmd_start, "[-d] name", CMD_ROOT, NULL },
+	{ "stop", NULL, cmd_stop, "name", CMD_ROOT, NULL },
+	{ "shutdown", NULL, cmd_shutdown, "[-t sec] name", CMD_ROOT, NULL },
+	{ "status", NULL, cmd_status, "[-j] name", 0, NULL },
+	{ "info", "vminfo", cmd_info, "[-j] name", 0, NULL },
+	{ "list", "vmlist", cmd_list, "[-j]", 0, NULL },
+	{ "console", NULL, cmd_console, "name", CMD_ROOT, NULL },
+	/* snap checks root per subcommand (snap_subs). */
+	{ "snap", NULL, cmd_snap,
+	    "create|destroy|rollback|list [-j] name [snapshot]", 0, snap_subs },
+	{ "rename", "vmrename", cmd_rename, "old new", CMD_ROOT, NULL },
+	{ "destroy", "vmdestroy", cmd_destroy, "[-f] name", CMD_ROOT, NULL },
+	{ "clone", NULL, cmd_clone, "src[@snapshot] new", CMD_ROOT, NULL },
+	{ "rc", "dorc", cmd_rc, "[-r require] [-b before] [-k keyword] name",
+	    CMD_ROOT, NULL },
+	{ "uninstall", NULL, cmd_uninstall, "[-f] pool", CMD_ROOT, NULL },
+	{ "check", NULL, cmd_check, "[name ...]", 0, NULL },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -57,21 +59,8 @@ usage(void)
 
 	fprintf(stderr, "usage: kvm [-v] command [arguments]\n");
 	for (i = 0; i < NCMDS; i++)
-		fprintf(stderr, "       kvm %s %s\n", cmds[i].name,
-		    cmds[i].usage);
-	exit(2);
-}
-
-/* Print the one usage line of a command and exit 2. */
-void
-cmd_usage(const char *verb)
-{
-	size_t i;
-
-	for (i = 0; i < NCMDS; i++)
-		if (strcmp(cmds[i].name, verb) == 0)
-			fprintf(stderr, "usage: kvm %s %s\n", verb,
-			    cmds[i].usage);
+		fprintf(stderr, "       kvm %s %s\n", cmds[i].c_name,
+		    cmds[i].c_usage);
 	exit(2);
 }
 
@@ -81,10 +70,10 @@ cmd_find(const char *name, int seed)
 	size_t i;
 
 	for (i = 0; i < NCMDS; i++) {
-		if (seed && cmds[i].seed != NULL &&
-		    strcmp(cmds[i].seed, name) == 0)
+		if (seed && cmds[i].c_seed != NULL &&
+		    strcmp(cmds[i].c_seed, name) == 0)
 			return &cmds[i];
-		if (!seed && strcmp(cmds[i].name, name) == 0)
+		if (!seed && strcmp(cmds[i].c_name, name) == 0)
 			return &cmds[i];
 	}
 	/* The seed's plain names (start, stop, snap...) are verbs too. */
@@ -110,7 +99,7 @@ main(int argc, char *argv[])
 	setprogname("kvm");
 	if (strcmp(prog, "kvm") != 0 && (c = cmd_find(prog, 1)) != NULL) {
 		/* Run under a seed name: the operands follow directly. */
-		argv[0] = (char *)(uintptr_t)c->name;
+		argv[0] = (char *)(uintptr_t)c->c_name;
 	} else {
 		while ((ch = getopt(argc, argv, "+v")) != -1) {
 			switch (ch) {
@@ -130,12 +119,12 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if ((c->flags & CMD_ROOT) && geteuid() != 0)
-		errx(1, "%s: must be run as root", c->name);
+	if (c->c_flags & CMD_ROOT)
+		cmd_root(c->c_name);
 	/* Each command parses its own options from a fresh getopt. */
 	optind = 1;
 #ifdef __FreeBSD__
 	optreset = 1;
 #endif
-	return c->fn(&ctx, argc, argv);
+	return c->c_fn(&ctx, c, argc, argv);
 }

@@ -20,7 +20,14 @@
 
 #include <atf-c.h>
 
-#include "kvm.h"
+#include "core/argv.h"
+#include "core/bhyve_argv.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "core/vm.h"
+#include "host/file.h"
+#include "host/vmload.h"
+#include "cmd/cmd.h"
 
 #define HOME	"/zroot/kvm"
 #define ROOT	"/kvmroot"

@@ -15,7 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kvm.h"
+#include "core/argv.h"
+#include "core/bhyve_argv.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "core/vm.h"
+#include "host/conffile.h"
+#include "cmd/cmd.h"
 
 static void
 usage(void)
@@ -103,7 +109,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 4)
 		usage();
-	if ((c = conf_load(argv[0], err, sizeof(err))) == NULL) {
+	if ((c = conffile_load(argv[0], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}

@@ -19,7 +19,10 @@
 
 #include <atf-c.h>
 
-#include "kvm.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "host/conffile.h"
+#include "cmd/cmd.h"
 
 /* Read a whole file; fails the test if it cannot. */
 static char *
@@ -447,7 +450,7 @@ ATF_TC_BODY(write_file, tc)
 	ATF_REQUIRE(chmod("set.conf", 0640) == 0);
 	c = parse("A=1\n");
 	ATF_REQUIRE_EQ(conf_set(c, "A", "two words"), 0);
-	ATF_REQUIRE_EQ(conf_write(c, "set.conf"), 0);
+	ATF_REQUIRE_EQ(conffile_write(c, "set.conf"), 0);
 	text = slurp("set.conf", NULL);
 	ATF_CHECK_STREQ(text, "A=\"two words\"\n");
 	free(text);
@@ -455,7 +458,7 @@ ATF_TC_BODY(write_file, tc)
 	ATF_CHECK_EQ(st.st_mode & 07777, 0640);
 
 	umask(022);
-	ATF_REQUIRE_EQ(conf_write(c, "new.conf"), 0);
+	ATF_REQUIRE_EQ(conffile_write(c, "new.conf"), 0);
 	ATF_REQUIRE(stat("new.conf", &st) == 0);
 	ATF_CHECK_EQ(st.st_mode & 07777, 0644);
 	conf_free(c);
@@ -487,9 +490,9 @@ ATF_TC_BODY(write_fails, tc)
 	n = entries();
 	c = parse("A=1\n");
 	/* rename onto a non-empty directory fails after the temp file. */
-	ATF_CHECK_EQ(conf_write(c, "dir"), -1);
+	ATF_CHECK_EQ(conffile_write(c, "dir"), -1);
 	ATF_CHECK_EQ(entries(), n);
-	ATF_CHECK_EQ(conf_write(c, "nodir/set.conf"), -1);
+	ATF_CHECK_EQ(conffile_write(c, "nodir/set.conf"), -1);
 	ATF_CHECK_EQ(entries(), n);
 	conf_free(c);
 }
@@ -500,13 +503,13 @@ ATF_TC_BODY(load, tc)
 	char err[KVM_ERR_MAX];
 	struct conf *c;
 
-	ATF_CHECK(conf_load("missing.conf", err, sizeof(err)) == NULL);
+	ATF_CHECK(conffile_load("missing.conf", err, sizeof(err)) == NULL);
 	ATF_CHECK_STREQ(err, "missing.conf: No such file or directory");
 	spit("bad.conf", "A=1\nB=`id`\n");
-	ATF_CHECK(conf_load("bad.conf", err, sizeof(err)) == NULL);
+	ATF_CHECK(conffile_load("bad.conf", err, sizeof(err)) == NULL);
 	ATF_CHECK_STREQ(err, "bad.conf:2: command substitution is not allowed");
 	spit("ok.conf", "A=1\nB=\"$A\"");
-	ATF_REQUIRE_MSG((c = conf_load("ok.conf", err, sizeof(err))) != NULL,
+	ATF_REQUIRE_MSG((c = conffile_load("ok.conf", err, sizeof(err))) != NULL,
 	    "%s", err);
 	ATF_CHECK_STREQ(conf_get(c, "B"), "1");
 	check_text(c, "A=1\nB=\"$A\"");
@@ -524,7 +527,7 @@ ATF_TC_BODY(load_too_large, tc)
 	for (i = 0; i < 70000; i++)
 		fputs("# padding padding\n", f);
 	ATF_REQUIRE(fclose(f) == 0);
-	ATF_CHECK(conf_load("big.conf", err, sizeof(err)) == NULL);
+	ATF_CHECK(conffile_load("big.conf", err, sizeof(err)) == NULL);
 	ATF_CHECK_STREQ(err, "big.conf: file too large (over 1 MiB)");
 }
 
@@ -558,7 +561,7 @@ ATF_TC_BODY(perf_many, tc)
 	    "Devices=\"4,virtio-net,$LAN,mac=58:9c:fc:0a:1b:2c\"\n");
 	t = now();
 	for (i = 0; i < 1000; i++) {
-		c = conf_load("set.conf", err, sizeof(err));
+		c = conffile_load("set.conf", err, sizeof(err));
 		ATF_REQUIRE_MSG(c != NULL, "%s", err);
 		conf_free(c);
 	}

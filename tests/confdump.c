@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kvm.h"
+#include "core/argv.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "host/conffile.h"
+#include "cmd/cmd.h"
 
 static void
 dump_value(const char *s)
@@ -50,13 +54,13 @@ main(int argc, char *argv[])
 
 	if (argc != (set ? 5 : 2))
 		usage();
-	if ((c = conf_load(argv[set ? 2 : 1], err, sizeof(err))) == NULL) {
+	if ((c = conffile_load(argv[set ? 2 : 1], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (set) {
 		if (conf_set(c, argv[3], argv[4]) == -1 ||
-		    conf_write(c, argv[2]) == -1) {
+		    conffile_write(c, argv[2]) == -1) {
 			conf_free(c);
 			return 1;
 		}

@@ -4,7 +4,8 @@
  */
 #include <atf-c.h>
 
-#include "kvm.h"
+#include "core/sv.h"
+#include "cmd/cmd.h"
 
 /* Feed one result and check the state it leads to. */
 #define STEP(sv, result, now, want) do {				\

@@ -6,7 +6,9 @@
 
 #include <atf-c.h>
 
-#include "kvm.h"
+#include "core/common.h"
+#include "core/valid.h"
+#include "cmd/cmd.h"
 
 static char msg[KVM_ERR_MAX];
 

@@ -1,0 +1,265 @@
+/*
+ * cmd_check.c: "kvm check [name ...]" reads each VM's set.conf and run
+ * without changing anything and reports problems as FILE:LINE: message:
+ * syntax, settings, missing files, sh syntax of run, missing hooks, and
+ * (as warnings) variables one typo away from a known one.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/argv.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "core/util.h"
+#include "core/vm.h"
+#include "host/conffile.h"
+#include "host/file.h"
+#include "host/paths.h"
+#include "host/spawn.h"
+#include "host/vmload.h"
+#include "cmd/cmd.h"
+
+static const char *const known_vars[] = {
+	"Cores", "Mem", "VMrom", "VMoptions", "UUID", "Disk", "DiskDriver",
+	"DiskSerial", "Iso", "Console", "VNCbind", "VNCport", "VNCsize",
+	"VNCwait", "VNCpassword", "Com", "Devices", "GrubRoot", "GrubConfig",
+	"OnFault", NULL
+};
+
+/*
+ * 1 if a and b differ by one edit (insert, delete, substitute, swap of
+ * neighbours) or only in case.
+ */
+static int
+one_typo(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0;
+
+	if (strcasecmp(a, b) == 0)
+		return 1;
+	if (la > lb)
+		return one_typo(b, a);
+	if (lb - la > 1)
+		return 0;
+	while (i < la && a[i] == b[i])
+		i++;
+	if (la == lb)
+		return strcmp(a + i + 1, b + i + 1) == 0 || (i + 1 < la &&
+		    a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    strcmp(a + i + 2, b + i + 2) == 0);
+	return strcmp(a + i, b + i + 1) == 0;
+}
+
+static void
+check_typos(const struct conf *c, const char *path)
+{
+	const char *const *k;
+	const char *n;
+	size_t i;
+	int known;
+
+	for (i = 0; i < conf_count(c); i++) {
+		n = conf_name(c, i);
+		known = 0;
+		for (k = known_vars; *k != NULL && !known; k++)
+			known = strcmp(n, *k) == 0;
+		for (k = known_vars; *k != NULL && !known; k++) {
+			if (one_typo(n, *k)) {
+				warnx("%s:%d: warning: %s is not a kvm "
+				    "variable (did you mean %s?)", path,
+				    conf_line(c, n), n, *k);
+				break;
+			}
+		}
+	}
+}
+
+/* 1 if text defines the sh function fn at the start of a line. */
+static int
+defines(const char *text, const char *fn)
+{
+	const char *p = text;
+	size_t l = strlen(fn);
+
+	for (; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, fn, l) != 0)
+			continue;
+		p += l;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '(')
+			return 1;
+	}
+	return 0;
+}
+
+/* sh -n on run, and both hooks present; 0 or -1 after reporting. */
+static int
+check_run(const struct kvm_ctx *ctx, const char *path)
+{
+	char *argv[] = { "sh", "-n", NULL, NULL }, *eo, *text, *p, *nl;
+	int r = 0, st;
+
+	if (file_read(path, &text, NULL) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	argv[2] = (char *)(uintptr_t)path;
+	st = spawn_capture(ctx, argv, NULL, &eo);
+	if (st != 0) {
+		/* dash says "PATH: N: message"; show it as PATH:N: message. */
+		for (p = eo; *p != '\0'; p = nl + 1) {
+			nl = p + strcspn(p, "\n");
+			if (strncmp(p, path, strlen(path)) == 0 &&
+			    strncmp(p + strlen(path), ": ", 2) == 0 &&
+			    isdigit((unsigned char)p[strlen(path) + 2]))
+				warnx("%s:%.*s", path,
+				    (int)(nl - p - strlen(path) - 2),
+				    p + strlen(path) + 2);
+			else if (nl > p)
+				warnx("%.*s", (int)(nl - p), p);
+			if (*nl == '\0')
+				break;
+		}
+		r = -1;
+	}
+	free(eo);
+	if (!defines(text, "preRun") || !defines(text, "postRun")) {
+		warnx("%s: %s is not defined", path,
+		    defines(text, "preRun") ? "postRun" : "preRun");
+		r = -1;
+	}
+	free(text);
+	return r;
+}
+
+/*
+ * The variable an error of vm_from_conf is about: the one assigned on
+ * the error's line, or Mem when it is missing.  NULL when unknown.
+ */
+static const char *
+error_var(const struct conf *c, const char *path, const char *e)
+{
+	size_t i, l = strlen(path);
+	long line;
+
+	if (strncmp(e, path, l) != 0 || e[l] != ':')
+		return NULL;
+	if (strcmp(e + l, ": Mem is not set") == 0)
+		return "Mem";
+	line = strtol(e + l + 1, NULL, 10);
+	for (i = 0; line > 0 && i < conf_count(c); i++)
+		if (conf_line(c, conf_name(c, i)) == line)
+			return conf_name(c, i);
+	return NULL;
+}
+
+static size_t
+count_lines(const struct conf *c)
+{
+	char *t = conf_text(c), *p;
+	size_t n = 0;
+
+	for (p = t; *p != '\0'; p++)
+		n += *p == '\n';
+	free(t);
+	return n;
+}
+
+/*
+ * Report every settings error, not only the first: after each one the
+ * variable gets its default (Mem, which has none, a stand-in) in this
+ * in-memory copy and the settings are read again.  It stops when an
+ * error cannot be tied to a variable or the edit moved later lines.
+ */
+static int
+check_settings(const struct kvm_ctx *ctx, struct conf *c, const char *name,
+    const char *dir, const char *path)
+{
+	char e[KVM_ERR_MAX];
+	const char *var;
+	struct vm vm;
+	size_t lines = count_lines(c);
+	int r = 0, n;
+
+	for (n = 0; n < 64; n++) {
+		if (vm_from_conf(&vm, c, name, dir, ctx->home, e,
+		    sizeof(e)) == 0)
+			break;
+		warnx("%s", e);
+		r = -1;
+		if ((var = error_var(c, path, e)) == NULL ||
+		    conf_set(c, var, strcmp(var, "Mem") == 0 ? "1G" : "") ==
+		    -1 || count_lines(c) != lines)
+			return -1;
+	}
+	if (n == 64)
+		return -1;
+	/* Files are only worth checking against the real settings. */
+	if (r == 0 && vm_check_files(&vm, e, sizeof(e)) == -1) {
+		warnx("%s", e);
+		r = -1;
+	}
+	vm_free(&vm);
+	return r;
+}
+
+static int
+check_one(const struct kvm_ctx *ctx, const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX], e[KVM_ERR_MAX];
+	struct conf *c;
+	int r = 0;
+
+	if (vm_find(ctx, name) == -1)
+		return -1;
+	if (vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1 ||
+	    vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
+		return -1;
+	if ((c = conffile_load(path, e, sizeof(e))) == NULL) {
+		warnx("%s", e);
+		r = -1;
+	} else {
+		check_typos(c, path);
+		r = check_settings(ctx, c, name, dir, path);
+		conf_free(c);
+	}
+	if (vm_dir(ctx, name, "run", path, sizeof(path)) == -1 ||
+	    check_run(ctx, path) == -1)
+		r = -1;
+	return r;
+}
+
+int
+cmd_check(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	char **names;
+	size_t n, i;
+	int r = 0;
+
+	if (getopt(argc, argv, "+") != -1)
+		cmd_usage(cmd);
+	argc -= optind;
+	argv += optind;
+	if (ctx_load_home(ctx) == -1)
+		return 1;
+	if (argc > 0) {
+		for (i = 0; i < (size_t)argc; i++)
+			if (check_one(ctx, argv[i]) == -1)
+				r = 1;
+		return r;
+	}
+	if (vm_names(ctx, &names, &n) == -1)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (check_one(ctx, names[i]) == -1)
+			r = 1;
+	strlist_free(names, n);
+	return r;
+}

@@ -1,0 +1,534 @@
+/*
+ * cmd_clone.c: "kvm clone src[@snapshot] new", a ZFS clone of a VM's
+ * dataset under a new name.  Without @snapshot, kvm first snapshots src
+ * as src@clone-NEW.  The clone then gets its own identity in its
+ * set.conf: a new UUID, DiskSerial, MAC address for every NIC, serial
+ * for every ser= in Devices, and fresh UEFI variables; paths into the
+ * source's directory follow to the clone's.  Any failure after the clone
+ * was made destroys it (and the snapshot made for it): nothing
+ * half-made stays.  The identities come from
+ * ident.c, as for create.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/argv.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "core/ident.h"
+#include "core/util.h"
+#include "core/valid.h"
+#include "core/vm.h"
+#include "host/conffile.h"
+#include "host/file.h"
+#include "host/paths.h"
+#include "host/vmload.h"
+#include "host/zfs.h"
+#include "cmd/cmd.h"
+
+#define CLONE_SNAP_PREFIX	"clone-"
+#define CLONE_MAX_SER		32	/* ser= options in one entry (ahci) */
+
+/* The new identity of one Devices entry, drawn before any editing. */
+struct clone_ids {
+	char	ci_mac[18];
+	char	ci_ser[CLONE_MAX_SER][KVM_SERIAL_LEN + 1];
+};
+
+/* What the set.conf edits need. */
+struct clone_ctx {
+	const char		*cc_path;	/* the clone's set.conf */
+	const char		*cc_srcdir;	/* HOME/vm/SRC */
+	const char		*cc_newdir;	/* HOME/vm/NEW */
+	struct clone_ids	*cc_ids;	/* one per Devices entry */
+	size_t			 cc_nids;
+};
+
+/* Append n bytes of s to the malloc'd string *dst. */
+static void
+str_add(char **dst, size_t *len, const char *s, size_t n)
+{
+	if ((*dst = realloc(*dst, *len + n + 1)) == NULL)
+		err(1, NULL);
+	memcpy(*dst + *len, s, n);
+	*len += n;
+	(*dst)[*len] = '\0';
+}
+
+/*
+ * s with every path into srcdir/ moved to newdir/: an occurrence counts
+ * at the start of s or after one of , : = " ' (where a path can start).
+ */
+static char *
+clone_paths(const struct clone_ctx *cc, const char *s)
+{
+	size_t sl = strlen(cc->cc_srcdir), len = 0;
+	const char *p;
+	char *out = NULL;
+
+	str_add(&out, &len, "", 0);
+	for (p = s; *p != '\0'; p++) {
+		if ((p == s || strchr(",:=\"'", p[-1]) != NULL) &&
+		    strncmp(p, cc->cc_srcdir, sl) == 0 && p[sl] == '/') {
+			str_add(&out, &len, cc->cc_newdir,
+			    strlen(cc->cc_newdir));
+			p += sl - 1;
+			continue;
+		}
+		str_add(&out, &len, p, 1);
+	}
+	return out;
+}
+
+/* 1 if the entry's emulation (its second field) is a NIC. */
+static int
+clone_is_nic(const char *entry)
+{
+	const char *emu = strchr(entry, ',');
+	size_t n;
+
+	if (emu == NULL)
+		return 0;
+	n = strcspn(++emu, ",");
+	return (n == 10 && strncmp(emu, "virtio-net", n) == 0) ||
+	    (n == 5 && strncmp(emu, "e1000", n) == 0);
+}
+
+/*
+ * One Devices entry with the identity ids: a NIC gets ids->ci_mac
+ * (replacing its mac= or added at the end), the k-th ser= gets the k-th
+ * serial, paths follow the clone.  Works on the expanded entry and on
+ * the entry as written in the file alike.
+ */
+static char *
+clone_entry(const struct clone_ctx *cc, const struct clone_ids *ids,
+    const char *entry)
+{
+	char *moved, *out = NULL;
+	const char *p, *tok;
+	size_t len = 0, n, k = 0;
+	int nic, mac = 0;
+
+	moved = clone_paths(cc, entry);
+	nic = clone_is_nic(moved);
+	str_add(&out, &len, "", 0);
+	for (p = moved; *p != '\0'; p += n) {
+		tok = p + (*p == ',');
+		n = (size_t)(tok - p) + strcspn(tok, ",");
+		if (nic && p != moved && strncmp(tok, "mac=", 4) == 0) {
+			str_add(&out, &len, p, (size_t)(tok - p) + 4);
+			str_add(&out, &len, ids->ci_mac, strlen(ids->ci_mac));
+			mac = 1;
+		} else if (p != moved && strncmp(tok, "ser=", 4) == 0 &&
+		    k < CLONE_MAX_SER) {
+			str_add(&out, &len, p, (size_t)(tok - p) + 4);
+			str_add(&out, &len, ids->ci_ser[k],
+			    strlen(ids->ci_ser[k]));
+			k++;
+		} else
+			str_add(&out, &len, p, n);
+	}
+	if (nic && !mac) {
+		str_add(&out, &len, ",mac=", 5);
+		str_add(&out, &len, ids->ci_mac, strlen(ids->ci_mac));
+	}
+	free(moved);
+	return out;
+}
+
+/*
+ * Every whitespace-separated word of s through clone_entry, separators
+ * kept; NULL when s does not have exactly cc_nids words.
+ */
+static char *
+clone_words(const struct clone_ctx *cc, const char *s)
+{
+	static const char sep[] = " \t\n";
+	char *out = NULL, *w, *e;
+	size_t len = 0, n, i = 0;
+
+	str_add(&out, &len, "", 0);
+	while (*s != '\0') {
+		n = strspn(s, sep);
+		str_add(&out, &len, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		n = strcspn(s, sep);
+		if (i == cc->cc_nids) {
+			free(out);
+			return NULL;
+		}
+		if ((w = strndup(s, n)) == NULL)
+			err(1, NULL);
+		e = clone_entry(cc, &cc->cc_ids[i++], w);
+		str_add(&out, &len, e, strlen(e));
+		free(w);
+		free(e);
+		s += n;
+	}
+	if (i != cc->cc_nids) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * The value of name's last assignment as written in the file (quotes
+ * and $references included) and where NAME=value sits, [*off, *end).
+ * conf does not show it, so a copy gets a marker value and the bytes it
+ * replaced are the assignment.  NULL if name is not assigned.
+ */
+static char *
+clone_raw(const struct conf *c, const char *name, size_t *off, size_t *end)
+{
+	static const char mark[] = "kvm-clone-raw-value-marker";
+	char e[KVM_ERR_MAX], *t0, *t1, *needle, *p, *raw = NULL;
+	struct conf *copy;
+	size_t l0, l1;
+
+	if (conf_get(c, name) == NULL)
+		return NULL;
+	t0 = conf_text(c);
+	l0 = strlen(t0);
+	if ((copy = conf_parse(t0, l0, "set.conf", e, sizeof(e))) == NULL ||
+	    conf_set(copy, name, mark) == -1) {
+		conf_free(copy);
+		free(t0);
+		return NULL;
+	}
+	t1 = conf_text(copy);
+	l1 = strlen(t1);
+	if (asprintf(&needle, "%s=\"%s\"", name, mark) == -1)
+		err(1, NULL);
+	if ((p = strstr(t1, needle)) != NULL) {
+		*off = (size_t)(p - t1);
+		*end = l0 - (l1 - *off - strlen(needle));
+		if ((raw = strndup(t0 + *off + strlen(name) + 1,
+		    *end - *off - strlen(name) - 1)) == NULL)
+			err(1, NULL);
+	}
+	free(needle);
+	free(t1);
+	conf_free(copy);
+	free(t0);
+	return raw;
+}
+
+/*
+ * Set name so that it reads value: by editing its text as written with
+ * edit (keeping quotes and $references, e.g. Devices="4,virtio-net,$LAN"
+ * stays a reference), when the edited text reads exactly value; else as
+ * a plain quoted value.  *cp may be replaced.  0 or -1.
+ */
+static int
+clone_set(struct conf **cp, const struct clone_ctx *cc, const char *name,
+    const char *value, char *(*edit)(const struct clone_ctx *, const char *))
+{
+	char e[KVM_ERR_MAX], *raw, *inner, *ed, *t0, *text;
+	struct conf *nc = NULL;
+	size_t off, end, n;
+	int q, len;
+
+	if ((raw = clone_raw(*cp, name, &off, &end)) != NULL) {
+		n = strlen(raw);
+		q = n >= 2 && (raw[0] == '"' || raw[0] == '\'') &&
+		    raw[n - 1] == raw[0];
+		if ((inner = strndup(raw + q, n - 2 * q)) == NULL)
+			err(1, NULL);
+		if ((ed = edit(cc, inner)) != NULL) {
+			/* The quote (q bytes of raw) goes around the edit. */
+			t0 = conf_text(*cp);
+			len = asprintf(&text, "%.*s%s=%.*s%s%.*s%s", (int)off,
+			    t0, name, q, raw, ed, q, raw, t0 + end);
+			if (len == -1)
+				err(1, NULL);
+			nc = conf_parse(text, (size_t)len, cc->cc_path, e,
+			    sizeof(e));
+			free(text);
+			free(t0);
+		}
+		free(ed);
+		free(inner);
+		free(raw);
+	}
+	if (nc != NULL && strcmp(conf_get(nc, name), value) == 0) {
+		conf_free(*cp);
+		*cp = nc;
+		return 0;
+	}
+	conf_free(nc);
+	return conf_set(*cp, name, value);
+}
+
+/*
+ * Devices with new identities: one MAC and set of serials drawn per
+ * entry, then the same edit applied to the expanded value and to the
+ * text as written.  Unchanged when nothing in it is an identity.
+ */
+static int
+clone_devices(struct conf **cp, struct clone_ctx *cc, size_t ndevices)
+{
+	const char *cur;
+	char *want;
+	size_t i, k;
+	int r;
+
+	if ((cur = conf_get(*cp, "Devices")) == NULL || ndevices == 0)
+		return 0;
+	if ((cc->cc_ids = calloc(ndevices, sizeof(*cc->cc_ids))) == NULL)
+		err(1, NULL);
+	cc->cc_nids = ndevices;
+	for (i = 0; i < ndevices; i++) {
+		ident_mac(cc->cc_ids[i].ci_mac, sizeof(cc->cc_ids[i].ci_mac));
+		for (k = 0; k < CLONE_MAX_SER; k++)
+			ident_serial(cc->cc_ids[i].ci_ser[k],
+			    sizeof(cc->cc_ids[i].ci_ser[k]));
+	}
+	if ((want = clone_words(cc, cur)) == NULL) {
+		warnx("%s: Devices: cannot split into %zu entries",
+		    cc->cc_path, ndevices);
+		return -1;
+	}
+	r = strcmp(want, cur) == 0 ? 0 :
+	    clone_set(cp, cc, "Devices", want, clone_words);
+	free(want);
+	return r;
+}
+
+/* 1 if path is inside directory dir. */
+static int
+clone_inside(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* Disk, when it is a path into the source's directory, follows. */
+static int
+clone_disk(struct conf **cp, struct clone_ctx *cc)
+{
+	const char *cur;
+	char *want;
+	int r = 0;
+
+	if ((cur = conf_get(*cp, "Disk")) == NULL)
+		return 0;
+	want = clone_paths(cc, cur);
+	if (strcmp(want, cur) != 0)
+		r = clone_set(cp, cc, "Disk", want, clone_paths);
+	free(want);
+	return r;
+}
+
+/* The operands of one clone and what it made so far. */
+struct clone_op {
+	const char	*co_src;
+	const char	*co_new;
+	char		 co_snap[KVM_NAME_MAX + 1];
+	char		 co_srcds[300];		/* DATASET/vm/SRC */
+	char		 co_origin[400];	/* DATASET/vm/SRC@SNAP */
+	char		 co_newds[300];		/* DATASET/vm/NEW */
+	char		 co_srcdir[PATH_MAX];
+	char		 co_newdir[PATH_MAX];
+	int		 co_made_snap;
+	int		 co_made_clone;
+};
+
+/*
+ * Give the clone its own identity in its set.conf, and fresh UEFI
+ * variables.  A disk outside the dataset is not cloned: say that the
+ * clone shares it.  0 or -1.
+ */
+static int
+clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
+{
+	struct clone_ctx cc;
+	struct conf *c;
+	struct vm vm;
+	char path[PATH_MAX], e[KVM_ERR_MAX], uuid[40];
+	char serial[KVM_SERIAL_LEN + 1], tmpl[PATH_MAX];
+	int r = -1;
+
+	if (pathf(path, sizeof(path), "%s/set.conf", op->co_newdir) == -1)
+		return -1;
+	if ((c = conffile_load(path, e, sizeof(e))) == NULL) {
+		warnx("%s", e);
+		return -1;
+	}
+	if (vm_from_conf(&vm, c, op->co_new, op->co_newdir, ctx->home, e,
+	    sizeof(e)) == -1) {
+		warnx("%s", e);
+		conf_free(c);
+		return -1;
+	}
+	memset(&cc, 0, sizeof(cc));
+	cc.cc_path = path;
+	cc.cc_srcdir = op->co_srcdir;
+	cc.cc_newdir = op->co_newdir;
+	ident_uuid(uuid, sizeof(uuid));
+	ident_serial(serial, sizeof(serial));
+	if (conf_set(c, "UUID", uuid) == 0 &&
+	    conf_set(c, "DiskSerial", serial) == 0 &&
+	    clone_disk(&c, &cc) == 0 &&
+	    clone_devices(&c, &cc, vm.ndevices) == 0 &&
+	    conffile_write(c, path) == 0)
+		r = 0;
+	/* Fresh UEFI variables: the copy of the template install pinned. */
+	if (r == 0 && vm.rom == ROM_UEFI &&
+	    (pathf(tmpl, sizeof(tmpl), "%s/firmware/BHYVE_UEFI_VARS.fd",
+	    ctx->home) == -1 || file_copy(tmpl, vm.vars_path, 0644) == -1))
+		r = -1;
+	if (r == 0 && !clone_inside(op->co_srcdir, vm.disk) &&
+	    !clone_inside(op->co_newdir, vm.disk))
+		warnx("%s: disk %s is outside the VM's dataset: the clone "
+		    "shares it with %s", op->co_new, vm.disk, op->co_src);
+	free(cc.cc_ids);
+	vm_free(&vm);
+	conf_free(c);
+	return r;
+}
+
+/* Names valid, src there, new not; 1 after a message, else 0. */
+static int
+clone_check(struct kvm_ctx *ctx, struct clone_op *op, const char *snap)
+{
+	char e[KVM_ERR_MAX];
+	struct stat st;
+	int x;
+
+	if (valid_name(op->co_src, e, sizeof(e)) == -1) {
+		warnx("%s: %s", op->co_src, e);
+		return 1;
+	}
+	if (snap != NULL && valid_name(snap, e, sizeof(e)) == -1) {
+		warnx("%s: snapshot %s", op->co_src, e);
+		return 1;
+	}
+	if (valid_name(op->co_new, e, sizeof(e)) == -1) {
+		warnx("%s: %s", op->co_new, e);
+		return 1;
+	}
+	if (ctx_load_home(ctx) == -1 ||
+	    vm_dataset(ctx, op->co_src, op->co_srcds,
+	    sizeof(op->co_srcds)) == -1 ||
+	    vm_dataset(ctx, op->co_new, op->co_newds,
+	    sizeof(op->co_newds)) == -1 ||
+	    vm_dir(ctx, op->co_src, NULL, op->co_srcdir,
+	    sizeof(op->co_srcdir)) == -1 ||
+	    vm_dir(ctx, op->co_new, NULL, op->co_newdir,
+	    sizeof(op->co_newdir)) == -1)
+		return 1;
+	if (!vm_exists(ctx, op->co_src)) {
+		warnx("%s: no such VM", op->co_src);
+		return 1;
+	}
+	if ((x = zfs_exists(ctx, op->co_newds)) == -1)
+		return 1;
+	if (x == 1 || lstat(op->co_newdir, &st) == 0) {
+		warnx("%s: already exists", op->co_new);
+		return 1;
+	}
+	return 0;
+}
+
+/* The snapshot to clone: the one given, or a new src@clone-NEW. */
+static int
+clone_snapshot(const struct kvm_ctx *ctx, struct clone_op *op,
+    const char *snap)
+{
+	int x;
+
+	if (snap != NULL)
+		strlcpy(op->co_snap, snap, sizeof(op->co_snap));
+	else
+		snprintf(op->co_snap, sizeof(op->co_snap), "%s%s",
+		    CLONE_SNAP_PREFIX, op->co_new);
+	if (pathf(op->co_origin, sizeof(op->co_origin), "%s@%s",
+	    op->co_srcds, op->co_snap) == -1 ||
+	    (x = zfs_exists(ctx, op->co_origin)) == -1)
+		return -1;
+	if (snap != NULL && x == 0) {
+		warnx("%s: no snapshot %s", op->co_src, op->co_snap);
+		return -1;
+	}
+	if (snap == NULL && x == 1) {
+		warnx("%s: snapshot %s already exists (clone from it with "
+		    "%s@%s, or destroy it)", op->co_src, op->co_snap,
+		    op->co_src, op->co_snap);
+		return -1;
+	}
+	if (snap == NULL) {
+		if (zfs_snapshot(ctx, op->co_srcds, op->co_snap) == -1)
+			return -1;
+		op->co_made_snap = 1;
+	}
+	return 0;
+}
+
+/* The clone mounted where kvm looks for it. */
+static int
+clone_mounted(const struct kvm_ctx *ctx, struct clone_op *op)
+{
+	char mnt[PATH_MAX];
+
+	if (zfs_get(ctx, op->co_newds, "mountpoint", mnt, sizeof(mnt)) == -1)
+		return -1;
+	if (strcmp(mnt, op->co_newdir) != 0) {
+		warnx("%s: mountpoint is %s, not %s", op->co_newds, mnt,
+		    op->co_newdir);
+		return -1;
+	}
+	return zfs_mount(ctx, op->co_newds);
+}
+
+int
+cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	struct clone_op op;
+	char *src, *snap;
+	int r = 1;
+
+	if (getopt(argc, argv, "+") != -1 || argc - optind != 2)
+		cmd_usage(cmd);
+	if ((src = strdup(argv[optind])) == NULL)
+		err(1, NULL);
+	if ((snap = strchr(src, '@')) != NULL)
+		*snap++ = '\0';
+	memset(&op, 0, sizeof(op));
+	op.co_src = src;
+	op.co_new = argv[optind + 1];
+	if (*src == '\0') {
+		/* "@snap": name the operand, not an empty string. */
+		warnx("%s: name is empty", argv[optind]);
+		goto out;
+	}
+	if (clone_check(ctx, &op, snap) != 0 ||
+	    clone_snapshot(ctx, &op, snap) == -1)
+		goto out;
+	if (zfs_clone(ctx, op.co_origin, op.co_newds) == -1)
+		goto undo;
+	op.co_made_clone = 1;
+	if (clone_mounted(ctx, &op) == -1 ||
+	    clone_identity(ctx, &op) == -1)
+		goto undo;
+	printf("%s: cloned from %s@%s\n", op.co_new, op.co_src, op.co_snap);
+	r = 0;
+	goto out;
+undo:
+	/* The clone first: the snapshot cannot go while it depends on it. */
+	if (op.co_made_clone)
+		zfs_destroy(ctx, op.co_newds, 0);
+	if (op.co_made_snap)
+		zfs_destroy(ctx, op.co_origin, 0);
+out:
+	free(src);
+	return r;
+}

@@ -1,0 +1,383 @@
+/*
+ * cmd_destroy.c: "kvm destroy", the seed's vmdestroy, and "kvm
+ * uninstall", the seed's deinstallation steps.  Both act only on
+ * stopped VMs whose lock they hold, ask on a terminal unless -f (and
+ * refuse without one), and are all-or-nothing: rc.conf variables and
+ * rc.d scripts go first, kept in memory, and come back when the
+ * dataset cannot be destroyed.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/argv.h"
+#include "core/common.h"
+#include "core/util.h"
+#include "host/paths.h"
+#include "host/rc.h"
+#include "host/runtime.h"
+#include "host/tty.h"
+#include "host/undo.h"
+#include "host/vmload.h"
+#include "host/zfs.h"
+#include "cmd/cmd.h"
+
+/* Short name of a VM's dataset (DATASET/vm/X -> X), else the dataset. */
+static const char *
+ds_short(const struct kvm_ctx *ctx, const char *ds)
+{
+	size_t n = strlen(ctx->dataset);
+
+	if (strncmp(ds, ctx->dataset, n) == 0 && strncmp(ds + n, "/vm/", 4)
+	    == 0 && strchr(ds + n + 4, '/') == NULL)
+		return ds + n + 4;
+	return ds;
+}
+
+/*
+ * The clones of every snapshot of ds, as one space-separated string
+ * (VM names for kvm's datasets); "" when there are none.  Counts the
+ * snapshots into *nsnap.  NULL on error (reported).
+ */
+static char *
+destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
+{
+	struct zfs_snap *snaps;
+	char origin[600], **names, *list;
+	size_t n, nn, i, k;
+
+	if (zfs_snap_list(ctx, ds, 0, &snaps, &n) == -1)
+		return NULL;
+	*nsnap = n;
+	if ((list = strdup("")) == NULL)
+		err(1, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(origin, sizeof(origin), "%s@%s", ds,
+		    snaps[i].zs_name);
+		if (zfs_clones(ctx, origin, &names, &nn) == -1) {
+			free(list);
+			list = NULL;
+			break;
+		}
+		for (k = 0; k < nn; k++) {
+			char *more;
+
+			if (asprintf(&more, "%s%s%s", list, *list != '\0' ?
+			    " " : "", ds_short(ctx, names[k])) == -1)
+				err(1, NULL);
+			free(list);
+			list = more;
+		}
+		strlist_free(names, nn);
+	}
+	zfs_snap_free(snaps, n);
+	return list;
+}
+
+/*
+ * Remove the rc.conf variables of VM name (unless the kvm script of
+ * another VM uses the same ones) and its kvm rc.d script, recorded in
+ * the journal.  *what says what failed.
+ */
+static int
+destroy_rc(struct journal *j, const struct kvm_ctx *ctx, const char *name,
+    int vars, int script, FILE *log, const char **what)
+{
+	static char msg[128];
+	char var[KVM_NAME_MAX + 1], full[64], path[PATH_MAX];
+	const char *const *s;
+	int r;
+
+	rc_varname(name, var, sizeof(var));
+	for (s = rc_suffixes; vars && *s != NULL; s++) {
+		snprintf(full, sizeof(full), "%s%s", var, *s);
+		snprintf(msg, sizeof(msg), "could not remove %s", full);
+		*what = msg;
+		if ((r = undo_sysrc_unset(j, full)) == -1)
+			return -1;
+		if (r == 1 && log != NULL)
+			fprintf(log, "removed %s from rc.conf\n", full);
+	}
+	if (!script)
+		return 0;
+	*what = "could not remove the rc.d script";
+	if (rc_path(ctx, name, path, sizeof(path)) == -1 ||
+	    undo_unlink(j, path) == -1)
+		return -1;
+	if (log != NULL)
+		fprintf(log, "removed %s\n", path);
+	return 0;
+}
+
+/* No clones, and confirmed: 0 to go on, -1 after a message. */
+static int
+destroy_check(const struct kvm_ctx *ctx, const char *name, const char *ds,
+    int force)
+{
+	char q[128], *clones;
+	size_t nsnap;
+
+	if ((clones = destroy_clones(ctx, ds, &nsnap)) == NULL)
+		return -1;
+	if (*clones != '\0') {
+		warnx("%s: has clones: %s; destroy them first", name, clones);
+		free(clones);
+		return -1;
+	}
+	free(clones);
+	if (force)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		warnx("%s: not destroyed: confirm on a terminal or use -f",
+		    name);
+		return -1;
+	}
+	if (nsnap == 0)
+		snprintf(q, sizeof(q), "Destroy VM %s?", name);
+	else
+		snprintf(q, sizeof(q), "Destroy VM %s and its %zu snapshot%s?",
+		    name, nsnap, nsnap == 1 ? "" : "s");
+	if (!ask_yes(q)) {
+		warnx("%s: not destroyed", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The rc.conf variables, the rc.d script, then the dataset; or nothing. */
+static int
+destroy_do(const struct kvm_ctx *ctx, const char *name, const char *ds)
+{
+	const char *what = "";
+	struct journal j;
+	int vars, kind, r;
+
+	if ((vars = rc_owns_vars(ctx, name)) == -1 ||
+	    (kind = rc_read(ctx, name, NULL)) == -1)
+		return -1;
+	undo_init(&j, ctx);
+	r = destroy_rc(&j, ctx, name, vars, kind == RC_KVM, NULL, &what);
+	if (r == 0) {
+		what = "could not destroy its dataset";
+		r = zfs_destroy_tree(ctx, ds);
+	}
+	if (r == -1) {
+		if (undo_rollback(&j) == -1)
+			warnx("%s: destroy failed: %s; restoring its rc.d "
+			    "script and rc.conf failed too: check by hand",
+			    name, what);
+		else
+			warnx("%s: destroy failed: %s; nothing changed", name,
+			    what);
+	}
+	undo_free(&j);
+	return r;
+}
+
+int
+cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	const char *name;
+	char ds[512];
+	int ch, force = 0, lock, r = 1;
+
+	while ((ch = getopt(argc, argv, "+f")) != -1) {
+		if (ch != 'f')
+			cmd_usage(cmd);
+		force = 1;
+	}
+	if (argc - optind != 1)
+		cmd_usage(cmd);
+	name = argv[optind];
+	if (ctx_load_home(ctx) == -1 || vm_hold(ctx, name, &lock) == -1)
+		return 1;
+	if (vm_dataset(ctx, name, ds, sizeof(ds)) == 0 &&
+	    destroy_check(ctx, name, ds, force) == 0 &&
+	    destroy_do(ctx, name, ds) == 0) {
+		rt_remove(ctx, name);
+		printf("%s: destroyed\n", name);
+		r = 0;
+	}
+	close(lock);
+	return r;
+}
+
+/*
+ * Check every VM is stopped and hold its lock (fds into locks, -1 for
+ * none); the names of the others, space-separated, into *busy ("" when
+ * none).  -1 on error.
+ */
+static int
+uninstall_hold(const struct kvm_ctx *ctx, char **vms, size_t n, int *locks,
+    char **busy)
+{
+	struct vm_runtime rt;
+	char *more;
+	size_t i;
+
+	if ((*busy = strdup("")) == NULL)
+		err(1, NULL);
+	for (i = 0; i < n; i++) {
+		locks[i] = -1;
+		if (rt_read(ctx, vms[i], &rt) == -1)
+			return -1;
+		if (rt_state(&rt) == VM_STOPPED &&
+		    rt_lock(ctx, vms[i], &locks[i]) == 0)
+			continue;
+		if (asprintf(&more, "%s%s%s", *busy, **busy != '\0' ? " " : "",
+		    vms[i]) == -1)
+			err(1, NULL);
+		free(*busy);
+		*busy = more;
+	}
+	return 0;
+}
+
+static int
+uninstall_confirm(const struct kvm_ctx *ctx, char **vms, size_t n)
+{
+	char *q, *more;
+	size_t i;
+	int yes;
+
+	if (asprintf(&q, "Uninstall kvm: destroy %s", ctx->dataset) == -1)
+		err(1, NULL);
+	for (i = 0; i < n; i++) {
+		if (asprintf(&more, "%s%s%s", q, i == 0 ? " with VMs " : " ",
+		    vms[i]) == -1)
+			err(1, NULL);
+		free(q);
+		q = more;
+	}
+	if (asprintf(&more, "%s%s?", q, n > 0 ? " and all their snapshots" :
+	    "") == -1)
+		err(1, NULL);
+	free(q);
+	yes = ask_yes(more);
+	free(more);
+	return yes;
+}
+
+/* 1 if name is in the sorted list v of n names. */
+static int
+in_list(char **v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The rc.d scripts and rc.conf variables of every VM and every kvm
+ * script, then the kvm dataset; undone when a step fails (-1), and
+ * last kvm.conf (-2 when it cannot be removed: everything else is
+ * gone).  What was removed is written to log.
+ */
+static int
+uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
+{
+	char **scripts, path[PATH_MAX];
+	const char *what = "";
+	struct journal j;
+	size_t nsc, i;
+	int r = 0;
+
+	if (rc_scripts(ctx, &scripts, &nsc) == -1)
+		return -1;
+	undo_init(&j, ctx);
+	for (i = 0; r == 0 && i < nsc; i++)
+		r = destroy_rc(&j, ctx, scripts[i], 1, 1, log, &what);
+	for (i = 0; r == 0 && i < nvm; i++) {
+		if (in_list(scripts, nsc, vms[i]))
+			continue;
+		if ((r = rc_owns_vars(ctx, vms[i])) == 1)
+			r = destroy_rc(&j, ctx, vms[i], 1, 0, log, &what);
+	}
+	strlist_free(scripts, nsc);
+	if (r == 0) {
+		what = "could not destroy its dataset";
+		r = zfs_destroy_tree(ctx, ctx->dataset);
+	}
+	if (r == -1) {
+		if (undo_rollback(&j) == -1)
+			warnx("%s: uninstall failed: %s; restoring rc.d "
+			    "scripts and rc.conf failed too: check by hand",
+			    ctx->pool, what);
+		else
+			warnx("%s: uninstall failed: %s; nothing changed",
+			    ctx->pool, what);
+		undo_free(&j);
+		return -1;
+	}
+	undo_free(&j);
+	fprintf(log, "destroyed %s\n", ctx->dataset);
+	if (host_path(ctx, KVM_CONF, path, sizeof(path)) == -1)
+		return -2;
+	if (unlink(path) == -1) {
+		warn("%s", path);
+		return -2;
+	}
+	fprintf(log, "removed %s\n", path);
+	return 0;
+}
+
+int
+cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	const char *pool;
+	char **vms, *busy, *out = NULL;
+	size_t nvm, i, len;
+	int ch, force = 0, r = 1, *locks;
+	FILE *log;
+
+	while ((ch = getopt(argc, argv, "+f")) != -1) {
+		if (ch != 'f')
+			cmd_usage(cmd);
+		force = 1;
+	}
+	if (argc - optind != 1)
+		cmd_usage(cmd);
+	pool = argv[optind];
+	if (ctx_load_home(ctx) == -1)
+		return 1;
+	if (strcmp(pool, ctx->pool) != 0)
+		errx(1, "%s: kvm is not installed on this pool (it is on %s)",
+		    pool, ctx->pool);
+	if (vm_names(ctx, &vms, &nvm) == -1)
+		return 1;
+	if ((locks = calloc(nvm + 1, sizeof(*locks))) == NULL)
+		err(1, NULL);
+	if (uninstall_hold(ctx, vms, nvm, locks, &busy) == -1)
+		goto done;
+	if (*busy != '\0')
+		warnx("%s: not uninstalled: VMs not stopped: %s", pool, busy);
+	else if (!force && !isatty(STDIN_FILENO))
+		warnx("%s: not uninstalled: confirm on a terminal or use -f",
+		    pool);
+	else if (!force && !uninstall_confirm(ctx, vms, nvm))
+		warnx("%s: not uninstalled", pool);
+	else {
+		if ((log = open_memstream(&out, &len)) == NULL)
+			err(1, "open_memstream");
+		r = uninstall_do(ctx, vms, nvm, log);
+		fclose(log);
+		if (r != -1)
+			fputs(out, stdout);
+		free(out);
+		r = r != 0;
+	}
+done:
+	free(busy);
+	for (i = 0; i < nvm; i++)
+		if (locks[i] != -1)
+			close(locks[i]);
+	free(locks);
+	strlist_free(vms, nvm);
+	return r;
+}

@@ -1,0 +1,342 @@
+/*
+ * cmd_stop.c: "kvm stop name" (the seed's stop: a forced power-off,
+ * like switching off the power) and "kvm shutdown [-t sec] name" (the
+ * ACPI power button, then stop after sec seconds).  Both return only
+ * when the VM is down: no supervisor, bhyve or loader left, the
+ * /dev/vmm instance destroyed and NAME.pid removed.  They also work on
+ * what a dead supervisor left behind (an orphan bhyve, a loader, the
+ * instance).  Every wait is bounded and then escalates.
+ */
+#include <err.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/argv.h"
+#include "core/common.h"
+#include "core/valid.h"
+#include "host/paths.h"
+#include "host/port.h"
+#include "host/runtime.h"
+#include "host/spawn.h"
+#include "host/vmload.h"
+#include "cmd/cmd.h"
+
+/*
+ * Seconds for: the supervisor to end; a SIGKILLed process to go; an
+ * orphan bhyve to power off; a loader to honour SIGTERM.
+ */
+#define STOP_SUPERVISOR		30
+#define STOP_KILLED		5
+#define STOP_POWEROFF		10
+#define STOP_LOADER		2
+#define SHUTDOWN_DEFAULT	60
+#define SHUTDOWN_MAX		86400
+
+static double
+stop_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+stop_tick(void)
+{
+	struct timespec ts = { 0, 100 * 1000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* What to wait for. */
+enum stop_what { W_SUPERVISOR, W_BHYVE, W_LOADER };
+
+static int
+stop_alive(const struct kvm_ctx *ctx, const char *name, enum stop_what w,
+    pid_t pid)
+{
+	struct vm_runtime rt;
+
+	switch (w) {
+	case W_SUPERVISOR:
+		return rt_read(ctx, name, &rt) == 0 && rt.rt_supervisor != 0;
+	case W_BHYVE:
+		return port_proc_is(pid, "bhyve", name);
+	case W_LOADER:
+		/* A zombie or a reused pid is no loader of this VM. */
+		return port_proc_is(pid, "grub-bhyve", name) ||
+		    port_proc_is(pid, "bhyveload", name);
+	}
+	return 0;
+}
+
+/* Wait up to secs for it to be gone; 1 if it went. */
+static int
+stop_wait(const struct kvm_ctx *ctx, const char *name, enum stop_what w,
+    pid_t pid, int secs)
+{
+	double end = stop_clock() + secs;
+
+	for (;;) {
+		if (!stop_alive(ctx, name, w, pid))
+			return 1;
+		if (stop_clock() >= end)
+			return 0;
+		stop_tick();
+	}
+}
+
+static int
+stop_bhyvectl(const struct kvm_ctx *ctx, const char *name, const char *what,
+    int quiet)
+{
+	char vmarg[KVM_NAME_MAX + 8], *argv[4];
+
+	snprintf(vmarg, sizeof(vmarg), "--vm=%s", name);
+	argv[0] = (char *)(uintptr_t)"bhyvectl";
+	argv[1] = vmarg;
+	argv[2] = (char *)(uintptr_t)what;
+	argv[3] = NULL;
+	if (quiet)
+		return spawn_capture(ctx, argv, NULL, NULL);
+	return spawn_run(ctx, argv);
+}
+
+/* End a live supervisor: SIGTERM, wait, then kill what it runs, then it. */
+static void
+stop_supervisor(const struct kvm_ctx *ctx, const char *name, pid_t sup)
+{
+	struct vm_runtime rt;
+
+	kill(sup, SIGTERM);
+	if (stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_SUPERVISOR))
+		return;
+	warnx("%s: supervisor (pid %ld) did not end within %d seconds; "
+	    "killing the guest", name, (long)sup, STOP_SUPERVISOR);
+	if (rt_read(ctx, name, &rt) == 0) {
+		if (rt.rt_bhyve != 0)
+			kill(rt.rt_bhyve, SIGKILL);
+		if (rt.rt_loader != 0 &&
+		    stop_alive(ctx, name, W_LOADER, rt.rt_loader))
+			kill(rt.rt_loader, SIGKILL);
+	}
+	if (stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_KILLED))
+		return;
+	warnx("%s: supervisor (pid %ld) still there; killed", name,
+	    (long)sup);
+	kill(sup, SIGKILL);
+	(void)stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_KILLED);
+}
+
+/*
+ * A bhyve without supervisor: forced power-off (again each second while
+ * bhyvectl fails: a starting bhyve may not have its instance yet), then
+ * SIGKILL.
+ */
+static int
+stop_orphan_bhyve(const struct kvm_ctx *ctx, const char *name, pid_t pid)
+{
+	double end = stop_clock() + STOP_POWEROFF, tried = 0;
+	int poff = -1;
+
+	while (stop_alive(ctx, name, W_BHYVE, pid)) {
+		if (stop_clock() >= end) {
+			warnx("%s: bhyve (pid %ld) did not power off within "
+			    "%d seconds; killed", name, (long)pid,
+			    STOP_POWEROFF);
+			kill(pid, SIGKILL);
+			if (stop_wait(ctx, name, W_BHYVE, pid, STOP_KILLED))
+				return 0;
+			warnx("%s: bhyve (pid %ld) does not go away", name,
+			    (long)pid);
+			return -1;
+		}
+		if (poff != 0 && stop_clock() - tried >= 1) {
+			tried = stop_clock();
+			poff = stop_bhyvectl(ctx, name, "--force-poweroff", 1);
+		}
+		stop_tick();
+	}
+	return 0;
+}
+
+static int
+stop_orphan_loader(const struct kvm_ctx *ctx, const char *name, pid_t pid)
+{
+	/* NAME.pid may name a pid that is now someone else's. */
+	if (!stop_alive(ctx, name, W_LOADER, pid))
+		return 0;
+	kill(pid, SIGTERM);
+	if (stop_wait(ctx, name, W_LOADER, pid, STOP_LOADER))
+		return 0;
+	kill(pid, SIGKILL);
+	if (stop_wait(ctx, name, W_LOADER, pid, STOP_KILLED))
+		return 0;
+	warnx("%s: loader (pid %ld) does not go away", name, (long)pid);
+	return -1;
+}
+
+/*
+ * Bring the VM down by force, whatever runs.  Returns 0 when it is
+ * down, -1 (reported) when something could not be removed.
+ */
+static int
+stop_force(const struct kvm_ctx *ctx, const char *name)
+{
+	struct vm_runtime rt;
+	int fd, r, ret = 0;
+
+	if (rt_read(ctx, name, &rt) == -1)
+		return -1;
+	if (rt.rt_supervisor != 0)
+		stop_supervisor(ctx, name, rt.rt_supervisor);
+	/* What is left has no supervisor; hold the lock while cleaning. */
+	if ((r = rt_lock(ctx, name, &fd)) != 0)
+		return r == 1 ? 0 : -1;	/* 1: started again meanwhile */
+	if (rt_read(ctx, name, &rt) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (rt.rt_loader != 0 && stop_orphan_loader(ctx, name,
+	    rt.rt_loader) == -1)
+		ret = -1;
+	if (rt.rt_bhyve != 0 && stop_orphan_bhyve(ctx, name,
+	    rt.rt_bhyve) == -1)
+		ret = -1;
+	if (ret == 0 && rt_read(ctx, name, &rt) == 0 && rt.rt_instance &&
+	    (r = stop_bhyvectl(ctx, name, "--destroy", 0)) != 0) {
+		warnx("%s: bhyvectl --destroy failed (exit status %d)", name,
+		    r);
+		ret = -1;
+	}
+	if (ret == 0)
+		rt_remove(ctx, name);
+	close(fd);
+	return ret;
+}
+
+/*
+ * The operand: a valid name of an existing VM (set.conf is not read:
+ * a VM whose settings broke can still be stopped).  NULL after a
+ * message.
+ */
+static const char *
+stop_name(struct kvm_ctx *ctx, const char *name)
+{
+	if (ctx_load_home(ctx) == -1 || vm_find(ctx, name) == -1)
+		return NULL;
+	return name;
+}
+
+/* 1 if anything of the VM is there (a supervisor, bhyve, ...). */
+static int
+stop_running(const struct kvm_ctx *ctx, const char *name,
+    struct vm_runtime *rt)
+{
+	if (rt_read(ctx, name, rt) == -1)
+		return -1;
+	if (rt_state(rt) == VM_STOPPED) {
+		warnx("%s: not running", name);
+		return 0;
+	}
+	return 1;
+}
+
+int
+cmd_stop(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	struct vm_runtime rt;
+	const char *name;
+
+	if (getopt(argc, argv, "+") != -1 || argc - optind != 1)
+		cmd_usage(cmd);
+	if ((name = stop_name(ctx, argv[optind])) == NULL ||
+	    stop_running(ctx, name, &rt) != 1)
+		return 1;
+	if (stop_force(ctx, name) == -1)
+		return 1;
+	printf("%s: stopped\n", name);
+	return 0;
+}
+
+/*
+ * Down without force: no supervisor, bhyve or loader left.  A left
+ * over loader or instance without a supervisor has no guest to power
+ * off: nothing to wait for.
+ */
+static int
+shutdown_down(const struct kvm_ctx *ctx, const char *name,
+    const struct vm_runtime *first, const struct vm_runtime *rt)
+{
+	if (first->rt_supervisor == 0 && first->rt_bhyve == 0)
+		return 1;
+	return rt->rt_supervisor == 0 && rt->rt_bhyve == 0 &&
+	    (rt->rt_loader == 0 ||
+	    !stop_alive(ctx, name, W_LOADER, rt->rt_loader));
+}
+
+int
+cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	struct vm_runtime first, rt;
+	char e[KVM_ERR_MAX];
+	const char *name;
+	unsigned secs = SHUTDOWN_DEFAULT;
+	pid_t pressed;
+	double end;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "+t:")) != -1) {
+		switch (ch) {
+		case 't':
+			if (valid_uint("-t", optarg, 0, SHUTDOWN_MAX, &secs, e,
+			    sizeof(e)) == -1) {
+				warnx("%s", e);
+				cmd_usage(cmd);
+			}
+			break;
+		default:
+			cmd_usage(cmd);
+		}
+	}
+	if (argc - optind != 1)
+		cmd_usage(cmd);
+	if ((name = stop_name(ctx, argv[optind])) == NULL ||
+	    stop_running(ctx, name, &first) != 1)
+		return 1;
+	/* No new run after this one; then the ACPI power button. */
+	if (first.rt_supervisor != 0)
+		kill(first.rt_supervisor, SIGUSR1);
+	if ((pressed = first.rt_bhyve) != 0)
+		kill(pressed, SIGTERM);
+	end = stop_clock() + secs;
+	for (;;) {
+		if (rt_read(ctx, name, &rt) == -1)
+			return 1;
+		if (shutdown_down(ctx, name, &first, &rt))
+			break;
+		/* A bhyve the supervisor started just before SIGUSR1. */
+		if (rt.rt_bhyve != 0 && rt.rt_bhyve != pressed) {
+			pressed = rt.rt_bhyve;
+			kill(pressed, SIGTERM);
+		}
+		if (stop_clock() >= end) {
+			if (stop_force(ctx, name) == -1)
+				return 1;
+			printf("%s: did not power off within %u second%s; "
+			    "forced off\n", name, secs, secs == 1 ? "" : "s");
+			return 0;
+		}
+		stop_tick();
+	}
+	/* An orphan's instance and NAME.pid are left to clean. */
+	if (stop_force(ctx, name) == -1)
+		return 1;
+	printf("%s: powered off\n", name);
+	return 0;
+}

@@ -1,0 +1,213 @@
+/*
+ * bhyve_argv.c: a VM's checked settings (vm.c) to the exact argument
+ * vectors of bhyve and of its loader, bhyveload or grub-bhyve, and the
+ * grub device.map.  Pure: nothing is run or written here; the order of
+ * the arguments is fixed, because tests compare it with golden files
+ * and users compare it between starts.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bhyve_argv.h"
+#include "core/argv.h"
+#include "core/vm.h"
+#include "cmd/cmd.h"
+
+const char *
+vm_nmdm(const struct vm *vm, const char *rootdir, char side, char *buf,
+    size_t bufsz)
+{
+	if ((size_t)snprintf(buf, bufsz, "%s/dev/nmdm-%s.1%c", rootdir,
+	    vm->name, side) >= bufsz)
+		return NULL;
+	return buf;
+}
+
+/*
+ * The com1 backend: "stdio", or the A side of the VM's nmdm pair in
+ * buf.  NULL (and a warning) if the device path does not fit.
+ */
+static const char *
+com_backend(const struct vm *vm, const char *rootdir, int detached,
+    char *buf, size_t bufsz)
+{
+	int nmdm;
+
+	nmdm = vm->com == COM_NMDM || (vm->com == COM_DEFAULT && detached);
+	if (!nmdm)
+		return "stdio";
+	if (vm_nmdm(vm, rootdir, 'A', buf, bufsz) == NULL) {
+		warnx("%s: %s/dev/nmdm-%s.1A: path too long", vm->name,
+		    rootdir, vm->name);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The flags, -S added for passthru (bhyve refuses it unwired). */
+static void
+add_flags(const struct vm *vm, struct argv *av)
+{
+	const char *p;
+
+	for (p = vm->options; *p != '\0'; p++)
+		argv_addf(av, "-%c", *p);
+	if (vm->passthru && strchr(vm->options, 'S') == NULL)
+		argv_add(av, "-S");
+}
+
+static void
+add_fbuf(const struct vm *vm, struct argv *av)
+{
+	argv_add(av, "-s");
+	argv_addf(av, "29,fbuf,tcp=%s:%d,w=%u,h=%u%s%s%s", vm->vnc_bind,
+	    vm->vnc_port, vm->vnc_w, vm->vnc_h, vm->vnc_wait ? ",wait" : "",
+	    vm->vnc_password[0] != '\0' ? ",password=" : "",
+	    vm->vnc_password);
+	argv_add(av, "-s");
+	argv_add(av, "30,xhci,tablet");
+}
+
+/* The -s devices: kvm's own slots, the user's Devices in between. */
+static void
+add_slots(const struct vm *vm, struct argv *av)
+{
+	size_t i;
+
+	argv_add(av, "-s");
+	argv_add(av, "0,hostbridge");
+	argv_add(av, "-s");
+	argv_addf(av, "2,%s,%s%s%s", vm->disk_driver, vm->disk,
+	    vm->disk_serial[0] != '\0' ? ",ser=" : "", vm->disk_serial);
+	if (vm->iso[0] != '\0') {
+		argv_add(av, "-s");
+		argv_addf(av, "3,ahci-cd,%s", vm->iso);
+	}
+	for (i = 0; i < vm->ndevices; i++) {
+		argv_add(av, "-s");
+		argv_add(av, vm->devices[i]);
+	}
+	if (vm->console == CONSOLE_VNC)
+		add_fbuf(vm, av);
+	argv_add(av, "-s");
+	argv_add(av, "31,lpc");
+}
+
+int
+bhyve_argv(const struct vm *vm, const char *rootdir, int detached,
+    struct argv *av)
+{
+	char nmdm[PATH_MAX];
+	const char *com;
+
+	if (vm->console == CONSOLE_VNC && vm->vnc_port == 0) {
+		warnx("%s: VNCport auto has not been resolved to a port",
+		    vm->name);
+		return -1;
+	}
+	if ((com = com_backend(vm, rootdir, detached, nmdm,
+	    sizeof(nmdm))) == NULL)
+		return -1;
+	argv_add(av, "bhyve");
+	add_flags(vm, av);
+	argv_add(av, "-c");
+	argv_addf(av, "%u", vm->cores);
+	argv_add(av, "-m");
+	argv_add(av, vm->memstr);
+	if (vm->uuid[0] != '\0') {
+		argv_add(av, "-U");
+		argv_add(av, vm->uuid);
+	}
+	add_slots(vm, av);
+	argv_add(av, "-l");
+	argv_addf(av, "com1,%s", com);
+	if (vm->rom == ROM_UEFI || vm->rom == ROM_FILE) {
+		argv_add(av, "-l");
+		argv_addf(av, "bootrom,%s%s%s", vm->rom_path,
+		    vm->vars_path[0] != '\0' ? "," : "", vm->vars_path);
+	}
+	argv_add(av, vm->name);
+	return 0;
+}
+
+/* grub-bhyve -d and -g: the directory and file name of GrubConfig. */
+static void
+add_grubcfg(const struct vm *vm, struct argv *av)
+{
+	const char *slash;
+
+	if (vm->grub_config[0] == '\0')
+		return;
+	slash = strrchr(vm->grub_config, '/');
+	argv_add(av, "-d");
+	if (slash == vm->grub_config)
+		argv_add(av, "/");
+	else
+		argv_addf(av, "%.*s", (int)(slash - vm->grub_config),
+		    vm->grub_config);
+	argv_add(av, "-g");
+	argv_add(av, slash + 1);
+}
+
+static void
+add_grub(const struct vm *vm, const char *loader_path, struct argv *av)
+{
+	const char *root;
+
+	root = vm->grub_root;
+	if (*root == '\0')
+		root = vm->iso[0] != '\0' ? "cd0" : "hd0,msdos1";
+	argv_add(av, loader_path != NULL ? loader_path : "grub-bhyve");
+	argv_add(av, "-m");
+	argv_addf(av, "%s/device.map", vm->dir);
+	argv_add(av, "-r");
+	argv_add(av, root);
+	argv_add(av, "-M");
+	argv_add(av, vm->memstr);
+	add_grubcfg(vm, av);
+}
+
+int
+loader_argv(const struct vm *vm, const char *rootdir, int detached,
+    const char *loader_path, struct argv *av)
+{
+	char nmdm[PATH_MAX];
+	const char *com;
+
+	if (vm->rom != ROM_GRUB && vm->rom != ROM_BHYVELOAD)
+		return 0;
+	if ((com = com_backend(vm, rootdir, detached, nmdm,
+	    sizeof(nmdm))) == NULL)
+		return -1;
+	if (vm->rom == ROM_GRUB)
+		add_grub(vm, loader_path, av);
+	else {
+		argv_add(av, "bhyveload");
+		argv_add(av, "-m");
+		argv_add(av, vm->memstr);
+		argv_add(av, "-d");
+		argv_add(av, vm->iso[0] != '\0' ? vm->iso : vm->disk);
+	}
+	if (strcmp(com, "stdio") != 0) {
+		argv_add(av, "-c");
+		argv_add(av, com);
+	}
+	if (vm->passthru)
+		argv_add(av, "-S");
+	argv_add(av, vm->name);
+	return 1;
+}
+
+char *
+grub_devicemap(const struct vm *vm)
+{
+	char *s;
+
+	if (asprintf(&s, "(hd0) %s\n%s%s%s", vm->disk,
+	    vm->iso[0] != '\0' ? "(cd0) " : "", vm->iso,
+	    vm->iso[0] != '\0' ? "\n" : "") == -1)
+		err(1, NULL);
+	return s;
+}

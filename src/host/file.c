@@ -1,0 +1,218 @@
+/*
+ * file.c: whole-file reads, atomic writes (temporary file in the same
+ * directory, fsync, rename), copies, mkdir -p and the program's own path.
+ * Each reports its own failure once with warn().
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/file.h"
+#include "core/valid.h"
+#include "cmd/cmd.h"
+
+int
+file_read(const char *path, char **bufp, size_t *lenp)
+{
+	struct stat st;
+	size_t cap, len = 0;
+	ssize_t r = 0;
+	char *buf;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	cap = (fstat(fd, &st) == 0 && st.st_size > 0) ?
+	    (size_t)st.st_size + 1 : 4096;
+	if ((buf = malloc(cap)) == NULL)
+		err(1, NULL);
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			if ((buf = realloc(buf, cap)) == NULL)
+				err(1, NULL);
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	saved = errno;
+	close(fd);
+	if (r == -1) {
+		free(buf);
+		errno = saved;
+		return -1;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, data, len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		warnx("%s: path too long", path);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		warn("%s", path);
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+file_copy(const char *src, const char *dst, mode_t mode)
+{
+	char *buf;
+	size_t len;
+	int r;
+
+	if (file_read(src, &buf, &len) == -1) {
+		warn("%s", src);
+		return -1;
+	}
+	r = file_write_atomic(dst, buf, len, mode);
+	free(buf);
+	return r;
+}
+
+int
+mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		warnx("%s: path too long", path);
+		return -1;
+	}
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1) {
+			struct stat st;
+
+			if (errno == EEXIST && stat(buf, &st) == 0 &&
+			    !S_ISDIR(st.st_mode))
+				errno = ENOTDIR;
+			if (errno != EEXIST) {
+				warn("%s", buf);
+				return -1;
+			}
+		}
+		if ((*p = c) == '\0')
+			break;
+	}
+	return 0;
+}
+
+int
+self_path(const char *argv0, char *buf, size_t sz)
+{
+	char cand[PATH_MAX], *path, *p, *dir;
+	int found = -1;
+
+	if (strchr(argv0, '/') != NULL) {
+		if (realpath(argv0, cand) == NULL)
+			return -1;
+		return strlcpy(buf, cand, sz) < sz ? 0 : -1;
+	}
+	if ((p = getenv("PATH")) == NULL || (path = strdup(p)) == NULL)
+		return -1;
+	for (p = path; found == -1 && (dir = strsep(&p, ":")) != NULL; ) {
+		if ((size_t)snprintf(cand, sizeof(cand), "%s/%s",
+		    *dir != '\0' ? dir : ".", argv0) >= sizeof(cand))
+			continue;
+		if (access(cand, X_OK) == 0)
+			found = self_path(cand, buf, sz);
+	}
+	free(path);
+	return found;
+}
+
+/*
+ * An ISO image: an existing, readable regular file (or a device, such as
+ * a CD drive), stored as an absolute path; "" for none.
+ */
+int
+file_iso_path(const char *v, char *dst, size_t dstsz, char *err,
+    size_t errsz)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (*v == '\0') {
+		*dst = '\0';
+		return 0;
+	}
+	if (stat(v, &st) == -1)
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) &&
+	    !S_ISBLK(st.st_mode))
+		return errf(err, errsz, "ISO %s: not a regular file or a "
+		    "device", v);
+	if ((fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
+	close(fd);
+	if (realpath(v, real) == NULL)
+		return errf(err, errsz, "ISO %s: %s", v, strerror(errno));
+	if (strchr(real, ',') != NULL)
+		return errf(err, errsz, "ISO path \"%s\" contains ',', which "
+		    "bhyve reads as an option separator", real);
+	if (strlcpy(dst, real, dstsz) >= dstsz)
+		return errf(err, errsz, "ISO %s: path too long", real);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * file.h: whole files: read, write atomically, copy; mkdir -p; the
+ * program's own path.
+ */
+#ifndef KVM_HOST_FILE_H
+#define KVM_HOST_FILE_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+/* Read a whole file; NUL-terminated.  -1 with errno set. */
+int	 file_read(const char *path, char **buf, size_t *len);
+/* Write atomically: tmp in the same directory, fsync, rename. -1+warn. */
+int	 file_write_atomic(const char *path, const char *data, size_t len,
+	    mode_t mode);
+/* Copy a file (atomically at the destination). -1+warn. */
+int	 file_copy(const char *src, const char *dst, mode_t mode);
+/* Absolute path of the program run as argv0 (searched on PATH). */
+int	 self_path(const char *argv0, char *buf, size_t bufsz);
+
+/*
+ * An ISO image for insert and create: existing, readable, a regular file
+ * or a device; its absolute path goes into dst ("" stays "").  0, or -1
+ * and "ISO PATH: reason" in err.
+ */
+int	 file_iso_path(const char *path, char *dst, size_t dstsz, char *err,
+	    size_t errsz);
+
+/* mkdir -p; -1+warn. */
+int	 mkdirs(const char *path, mode_t mode);
+
+#endif /* !KVM_HOST_FILE_H */

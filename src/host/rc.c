@@ -1,0 +1,387 @@
+/*
+ * rc.c: kvm's rc.d scripts (rc.subr(8) style, bhyve-facts.md 7): their
+ * path, text and fields, which VMs have one, and whether a VM's rc.conf
+ * variables are its own.  kvm touches only scripts that carry its marker
+ * line for that very VM.  A VM's rc.conf variables are named after the
+ * VM with every '.' and '-' turned into '_' (sh variable names allow
+ * neither).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/rc.h"
+#include "core/common.h"
+#include "core/util.h"
+#include "core/valid.h"
+#include "host/file.h"
+#include "host/paths.h"
+#include "cmd/cmd.h"
+
+#define RC_BASE		"/etc/rc.d"
+
+
+const char *const rc_suffixes[] = { "_enable", "_timeout", NULL };
+
+void
+rc_varname(const char *name, char *buf, size_t sz)
+{
+	size_t i;
+
+	strlcpy(buf, name, sz);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '.' || buf[i] == '-')
+			buf[i] = '_';
+}
+
+int
+rc_path(const struct kvm_ctx *ctx, const char *name, char *buf, size_t sz)
+{
+	char dir[PATH_MAX];
+
+	if (host_path(ctx, KVM_RCD, dir, sizeof(dir)) == -1)
+		return -1;
+	return pathf(buf, sz, "%s/%s", dir, name);
+}
+
+/* Copy the words after "# FIELD:" on a header line into dst. */
+static void
+rc_field(const char *line, size_t len, const char *field, char *dst,
+    size_t sz)
+{
+	size_t n = strlen(field);
+
+	if (len < n || strncmp(line, field, n) != 0)
+		return;
+	line += n;
+	len -= n;
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	if (len >= sz)
+		len = sz - 1;
+	memcpy(dst, line, len);
+	dst[len] = '\0';
+}
+
+int
+rc_read(const struct kvm_ctx *ctx, const char *name, struct rc_fields *rf)
+{
+	char path[PATH_MAX], marker[sizeof(RC_MARKER) + KVM_NAME_MAX];
+	struct rc_fields f;
+	const char *line, *nl;
+	char *text;
+	int kvm = 0;
+
+	if (rc_path(ctx, name, path, sizeof(path)) == -1)
+		return -1;
+	if (file_read(path, &text, NULL) == -1) {
+		if (errno == ENOENT)
+			return RC_NONE;
+		warn("%s", path);
+		return -1;
+	}
+	snprintf(marker, sizeof(marker), "%s%s", RC_MARKER, name);
+	memset(&f, 0, sizeof(f));
+	for (line = text; *line != '\0'; line = nl + (*nl != '\0')) {
+		nl = line + strcspn(line, "\n");
+		if ((size_t)(nl - line) == strlen(marker) &&
+		    strncmp(line, marker, (size_t)(nl - line)) == 0)
+			kvm = 1;
+		rc_field(line, (size_t)(nl - line), "# REQUIRE:",
+		    f.rf_require, sizeof(f.rf_require));
+		rc_field(line, (size_t)(nl - line), "# BEFORE:",
+		    f.rf_before, sizeof(f.rf_before));
+		rc_field(line, (size_t)(nl - line), "# KEYWORD:",
+		    f.rf_keyword, sizeof(f.rf_keyword));
+	}
+	free(text);
+	if (kvm && rf != NULL)
+		*rf = f;
+	return kvm ? RC_KVM : RC_FOREIGN;
+}
+
+/* s as one sh word in single quotes; caller frees. */
+static char *
+sh_quote(const char *s)
+{
+	char *q, *d;
+
+	if ((q = malloc(strlen(s) * 4 + 3)) == NULL)
+		err(1, NULL);
+	d = q;
+	*d++ = '\'';
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			memcpy(d, "'\\''", 4);
+			d += 4;
+		} else
+			*d++ = *s;
+	}
+	*d++ = '\'';
+	*d = '\0';
+	return q;
+}
+
+/*
+ * The script, with @WORD@ tokens for the VM name, its rc.conf prefix,
+ * kvm's quoted path, the header fields (with their leading blank) and
+ * the default timeout.
+ */
+static const char rc_template[] =
+"#!/bin/sh\n"
+"#\n"
+"# PROVIDE: @NAME@\n"
+"# REQUIRE:@REQUIRE@\n"
+"# BEFORE:@BEFORE@\n"
+"# KEYWORD:@KEYWORD@\n"
+"#\n"
+RC_MARKER "@NAME@\n"
+"# Written by \"kvm rc\"; \"kvm rename\" and \"kvm destroy\" keep it in\n"
+"# step.  Run \"kvm rc @NAME@\" again to change the lines above.\n"
+"#\n"
+"# rc.conf(5) variables:\n"
+"#   @VAR@_enable: YES starts the VM at boot (default NO).\n"
+"#   @VAR@_timeout: seconds \"stop\" waits for the guest to shut\n"
+"#     down after the ACPI power button before it powers the VM\n"
+"#     off (default @TIMEOUT@).\n"
+"# At host shutdown rc.shutdown(8) stops the VMs one after another\n"
+"# and is itself cut off after rcshutdown_timeout seconds (default\n"
+"# 90): keep the sum of the enabled VMs' timeouts below it, or raise\n"
+"# it (and kern.init_shutdown_timeout).\n"
+"\n"
+"# rc.subr reads the variables set below.\n"
+"# shellcheck disable=SC1091,SC2034\n"
+". /etc/rc.subr\n"
+"\n"
+"name=\"@VAR@\"\n"
+"desc=\"bhyve VM @NAME@\"\n"
+"rcvar=\"@VAR@_enable\"\n"
+"extra_commands=\"status\"\n"
+"start_cmd=\"@VAR@_start\"\n"
+"stop_cmd=\"@VAR@_stop\"\n"
+"status_cmd=\"@VAR@_status\"\n"
+"\n"
+"@VAR@_start()\n"
+"{\n"
+"\t@KVM@ start -d @NAME@\n"
+"}\n"
+"\n"
+"@VAR@_stop()\n"
+"{\n"
+"\tif ! @KVM@ status @NAME@ >/dev/null; then\n"
+"\t\t[ -n \"${rc_fast}\" ] && return 0\n"
+"\t\techo \"@NAME@ is not running.\" >&2\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"\t@KVM@ shutdown -t \"${@VAR@_timeout}\" @NAME@\n"
+"}\n"
+"\n"
+"@VAR@_status()\n"
+"{\n"
+"\tif @VAR@_pid=$(@KVM@ status @NAME@); then\n"
+"\t\techo \"@NAME@ is running as pid ${@VAR@_pid}.\"\n"
+"\telse\n"
+"\t\techo \"@NAME@ is not running.\"\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"}\n"
+"\n"
+"load_rc_config \"$name\"\n"
+": \"${@VAR@_enable:=\"NO\"}\"\n"
+": \"${@VAR@_timeout:=\"@TIMEOUT@\"}\"\n"
+"\n"
+"# rc.subr lets \"stop\" through without @VAR@_enable only for a daemon\n"
+"# whose pid it finds, and \"status\" not at all; it cannot find a VM's\n"
+"# pid.  So a running VM is stopped whether it is enabled or not (one\n"
+"# started with onestart is still stopped at shutdown), and status\n"
+"# always answers.\n"
+"case \"$1\" in\n"
+"*stop)\t@KVM@ status @NAME@ >/dev/null && @VAR@_enable=\"YES\" ;;\n"
+"*status)\t@VAR@_enable=\"YES\" ;;\n"
+"esac\n"
+"\n"
+"run_rc_command \"$1\"\n";
+
+/* " words", or "" when there are none. */
+static char *
+rc_blank_words(const char *words)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s", *words != '\0' ? " " : "", words) == -1)
+		err(1, NULL);
+	return s;
+}
+
+char *
+rc_text(const struct kvm_ctx *ctx, const char *name,
+    const struct rc_fields *rf)
+{
+	char var[KVM_NAME_MAX + 1], timeout[16], *text;
+	struct { const char *tok; char *val; } sub[] = {
+		{ "@NAME@", NULL }, { "@VAR@", NULL }, { "@KVM@", NULL },
+		{ "@REQUIRE@", NULL }, { "@BEFORE@", NULL },
+		{ "@KEYWORD@", NULL }, { "@TIMEOUT@", NULL },
+	};
+	const size_t nsub = sizeof(sub) / sizeof(sub[0]);
+	const char *p;
+	size_t i, len;
+	FILE *fp;
+
+	rc_varname(name, var, sizeof(var));
+	snprintf(timeout, sizeof(timeout), "%d", RC_DEF_TIMEOUT);
+	sub[0].val = strdup(name);
+	sub[1].val = strdup(var);
+	sub[2].val = sh_quote(ctx->self);
+	sub[3].val = rc_blank_words(rf->rf_require);
+	sub[4].val = rc_blank_words(rf->rf_before);
+	sub[5].val = rc_blank_words(rf->rf_keyword);
+	sub[6].val = strdup(timeout);
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		err(1, "open_memstream");
+	for (p = rc_template; *p != '\0'; ) {
+		for (i = 0; i < nsub; i++)
+			if (strncmp(p, sub[i].tok, strlen(sub[i].tok)) == 0)
+				break;
+		if (i < nsub) {
+			if (sub[i].val == NULL)
+				err(1, NULL);
+			fputs(sub[i].val, fp);
+			p += strlen(sub[i].tok);
+		} else
+			fputc(*p++, fp);
+	}
+	if (ferror(fp) || fclose(fp) != 0)
+		err(1, "open_memstream");
+	for (i = 0; i < nsub; i++)
+		free(sub[i].val);
+	return text;
+}
+
+static int
+rc_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rc_scripts(const struct kvm_ctx *ctx, char ***namesp, size_t *np)
+{
+	char dir[PATH_MAX], e[KVM_ERR_MAX], **names = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+	int k;
+
+	*namesp = NULL;
+	*np = 0;
+	if (host_path(ctx, KVM_RCD, dir, sizeof(dir)) == -1)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (valid_name(de->d_name, e, sizeof(e)) == -1)
+			continue;
+		if ((k = rc_read(ctx, de->d_name, NULL)) == -1) {
+			closedir(d);
+			strlist_free(names, n);
+			return -1;
+		}
+		if (k != RC_KVM)
+			continue;
+		if ((names = reallocarray(names, n + 1, sizeof(*names))) ==
+		    NULL || (names[n++] = strdup(de->d_name)) == NULL)
+			err(1, NULL);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), rc_name_cmp);
+	*namesp = names;
+	*np = n;
+	return 0;
+}
+
+int
+rc_var_taken(const struct kvm_ctx *ctx, const char *name, const char *except,
+    char *other, size_t sz)
+{
+	char var[KVM_NAME_MAX + 1], v[KVM_NAME_MAX + 1], **names;
+	size_t n, i;
+	int r = 0;
+
+	if (rc_scripts(ctx, &names, &n) == -1)
+		return -1;
+	rc_varname(name, var, sizeof(var));
+	for (i = 0; i < n && r == 0; i++) {
+		if (strcmp(names[i], name) == 0 ||
+		    (except != NULL && strcmp(names[i], except) == 0))
+			continue;
+		rc_varname(names[i], v, sizeof(v));
+		if (strcmp(var, v) == 0) {
+			strlcpy(other, names[i], sz);
+			r = 1;
+		}
+	}
+	strlist_free(names, n);
+	return r;
+}
+
+int
+rc_owns_vars(const struct kvm_ctx *ctx, const char *name)
+{
+	char other[KVM_NAME_MAX + 1];
+	int k;
+
+	if ((k = rc_read(ctx, name, NULL)) == -1)
+		return -1;
+	if (k == RC_FOREIGN)
+		return 0;
+	if ((k = rc_var_taken(ctx, name, NULL, other, sizeof(other))) == -1)
+		return -1;
+	return !k;
+}
+
+int
+rc_check_free(const struct kvm_ctx *ctx, const char *name,
+    const char *except)
+{
+	char path[PATH_MAX], var[KVM_NAME_MAX + 1], other[KVM_NAME_MAX + 1];
+	int k;
+
+	if (host_path(ctx, RC_BASE, path, sizeof(path)) == -1 ||
+	    strlcat(path, "/", sizeof(path)) >= sizeof(path) ||
+	    strlcat(path, name, sizeof(path)) >= sizeof(path))
+		return -1;
+	if (access(path, F_OK) == 0) {
+		warnx("%s: %s is a base system script of that name", name,
+		    path);
+		return -1;
+	}
+	if ((k = rc_read(ctx, name, NULL)) == -1 ||
+	    rc_path(ctx, name, path, sizeof(path)) == -1)
+		return -1;
+	if (k == RC_FOREIGN) {
+		warnx("%s: %s exists and is not kvm's", name, path);
+		return -1;
+	}
+	if ((k = rc_var_taken(ctx, name, except, other, sizeof(other))) != 0) {
+		rc_varname(name, var, sizeof(var));
+		if (k == 1)
+			warnx("%s: the rc.d script of VM %s already uses "
+			    "%s_enable", name, other, var);
+		return -1;
+	}
+	return 0;
+}
+

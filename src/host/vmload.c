@@ -1,0 +1,173 @@
+/*
+ * vmload.c: finding and loading VMs: which exist, whether a name is one,
+ * reading and checking a VM's set.conf into struct vm, and the files a
+ * start needs.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/vmload.h"
+#include "core/common.h"
+#include "core/conf.h"
+#include "core/util.h"
+#include "core/valid.h"
+#include "core/vm.h"
+#include "host/conffile.h"
+#include "host/paths.h"
+#include "host/runtime.h"
+#include "cmd/cmd.h"
+
+int
+vm_exists(const struct kvm_ctx *ctx, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
+		return 0;
+	return stat(path, &st) == 0;
+}
+
+int
+vm_find(const struct kvm_ctx *ctx, const char *name)
+{
+	char e[KVM_ERR_MAX];
+
+	if (valid_name(name, e, sizeof(e)) == -1) {
+		warnx("%s: %s", name, e);
+		return -1;
+	}
+	if (!vm_exists(ctx, name)) {
+		warnx("%s: no such VM", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vm_load(const struct kvm_ctx *ctx, const char *name, struct vm *vm)
+{
+	char dir[PATH_MAX], path[PATH_MAX], e[KVM_ERR_MAX];
+	struct conf *c;
+	int r;
+
+	if (vm_find(ctx, name) == -1)
+		return -1;
+	if (vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1 ||
+	    vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
+		return -1;
+	if ((c = conffile_load(path, e, sizeof(e))) == NULL) {
+		warnx("%s", e);
+		return -1;
+	}
+	r = vm_from_conf(vm, c, name, dir, ctx->home, e, sizeof(e));
+	if (r == -1)
+		warnx("%s", e);
+	conf_free(c);
+	return r;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+vm_names(const struct kvm_ctx *ctx, char ***namesp, size_t *np)
+{
+	char dir[PATH_MAX], **names = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (pathf(dir, sizeof(dir), "%s/vm", ctx->home) == -1)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !vm_exists(ctx, de->d_name))
+			continue;
+		if ((names = reallocarray(names, n + 1, sizeof(*names))) ==
+		    NULL || (names[n++] = strdup(de->d_name)) == NULL)
+			err(1, NULL);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*namesp = names;
+	*np = n;
+	return 0;
+}
+
+/* One file a start needs; what names it in the message. */
+static int
+check_file(const struct vm *vm, const char *what, const char *path,
+    int devok, char *err, size_t errsz)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errsz, "%s: %s %s: %s", vm->name, what, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) ||
+	    (devok && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))))
+		return 0;
+	snprintf(err, errsz, "%s: %s %s: %s", vm->name, what, path,
+	    devok ? "not a regular file or a device" : "not a regular file");
+	return -1;
+}
+
+int
+vm_check_files(const struct vm *vm, char *err, size_t errsz)
+{
+	if (check_file(vm, "disk", vm->disk, 1, err, errsz) == -1)
+		return -1;
+	if (vm->iso[0] != '\0' &&
+	    check_file(vm, "ISO", vm->iso, 1, err, errsz) == -1)
+		return -1;
+	if (vm->rom_path[0] != '\0' &&
+	    check_file(vm, "firmware", vm->rom_path, 0, err, errsz) == -1)
+		return -1;
+	if (vm->vars_path[0] != '\0' &&
+	    check_file(vm, "UEFI variables", vm->vars_path, 0, err,
+	    errsz) == -1)
+		return -1;
+	return 0;
+}
+
+int
+vm_hold(const struct kvm_ctx *ctx, const char *name, int *lockfd)
+{
+	struct vm_runtime rt;
+	enum vm_state st;
+
+	if (vm_find(ctx, name) == -1)
+		return -1;
+	if (rt_read(ctx, name, &rt) == -1)
+		return -1;
+	if ((st = rt_state(&rt)) != VM_STOPPED) {
+		warnx("%s: is %s; stop it first", name, rt_state_name(st));
+		return -1;
+	}
+	switch (rt_lock(ctx, name, lockfd)) {
+	case 0:
+		return 0;
+	case 1:
+		warnx("%s: is starting; stop it first", name);
+		return -1;
+	default:
+		return -1;
+	}
+}

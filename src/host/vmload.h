@@ -1,0 +1,42 @@
+/*
+ * vmload.h: finding VMs and loading their settings.
+ */
+#ifndef KVM_HOST_VMLOAD_H
+#define KVM_HOST_VMLOAD_H
+
+#include <stddef.h>
+
+struct kvm_ctx;
+struct vm;
+
+/* 1 if the VM exists (its directory holds set.conf), else 0. */
+int	 vm_exists(const struct kvm_ctx *, const char *name);
+/*
+ * 0 if name is a valid VM name and the VM exists; else -1 after
+ * "kvm: NAME: <why the name is bad>" or "kvm: NAME: no such VM".
+ */
+int	 vm_find(const struct kvm_ctx *, const char *name);
+/* Names of every VM, sorted; free with strlist_free. -1+warn. */
+int	 vm_names(const struct kvm_ctx *, char ***names, size_t *n);
+/*
+ * Validate name, check the VM exists, read and check its set.conf.
+ * Returns 0, or -1 after printing "kvm: NAME: no such VM" or the
+ * set.conf error.  The caller frees with vm_free.
+ */
+int	 vm_load(const struct kvm_ctx *, const char *name, struct vm *);
+
+/*
+ * The files a start needs: disk, ISO, firmware and vars file.  Returns
+ * 0, or -1 with "NAME: message" (e.g. "web: disk /x/y: No such file or
+ * directory") in err.
+ */
+int	 vm_check_files(const struct vm *, char *err, size_t errsz);
+
+/*
+ * Check that a VM exists and is stopped (only VM_STOPPED counts) and
+ * take its lock so that nothing starts it meanwhile.  0 and *lockfd, or
+ * -1 after "kvm: NAME: ...".
+ */
+int	 vm_hold(const struct kvm_ctx *, const char *name, int *lockfd);
+
+#endif /* !KVM_HOST_VMLOAD_H */
