@@ -108,17 +108,18 @@ check: all
 demo: all
 	sh tools/demo.sh
 
-install: kvm
-	mkdir -p $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/kvm \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
-	cp kvm $(DESTDIR)$(PREFIX)/sbin/kvm
-	chmod 555 $(DESTDIR)$(PREFIX)/sbin/kvm
-	cp share/functions $(DESTDIR)$(PREFIX)/share/kvm/functions
-	cp man/kvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/kvm.8
-	cp man/kvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/kvm.conf.5
+# What is installed is port/sysutils/kvm/pkg-plist, file for file
+# (tools/install.sh): the program, the hook library, the manual pages
+# under share/man (where ports install them since 2024), and the test
+# suite with the simulator under tests/kvm, as FreeBSD installs its own.
+install: all
+	sh tools/install.sh install "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	sh tools/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"
 
 SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
-		tools/zfs-fuse-up.sh tests/run.sh bench/bench.sh .ci/run \
+		tools/zfs-fuse-up.sh tools/install.sh tests/run.sh bench/bench.sh .ci/run \
 		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route
@@ -132,4 +133,4 @@ clean:
 	rm -f kvm src/*.o src/*/*.o src/libkvm.a src/host/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
 	    $(UNIT_TESTS) $(TEST_TOOLS)
 
-.PHONY: all check demo install lint clean
+.PHONY: all check demo install uninstall lint clean

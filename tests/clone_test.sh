@@ -466,7 +466,7 @@ with web@clone-db, or destroy it)" web db
 	kvm_state > before
 	atf_check -s exit:1 -o empty -e inline:"kvm: clone: must be run as root\n" \
 	    setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$(atf_get_srcdir)/../kvm" clone web db
+	    "$(kvm_bin)" clone web db
 	kvm_state > after
 	atf_check cmp before after
 }

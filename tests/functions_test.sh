@@ -2,13 +2,15 @@
 # The sh -c "$HOOK" "$FUNCS" library (share/functions) against the simulator's ifconfig
 # and route stand-ins; no ZFS needed.
 
+. "$(atf_get_srcdir)/lib.sh"
+
 fn_env()
 {
 	KVM_ROOTDIR=$(pwd)/root
 	PATH="$(atf_get_srcdir)/sim/bin:$PATH"
 	export KVM_ROOTDIR PATH
 	mkdir -p root/etc root/sim
-	FUNCS="$(atf_get_srcdir)/../share/functions"
+	FUNCS=$(kvm_functions_file)
 }
 
 # $HOOK: sh -c text loading the library ($0) and running "$@", as kvm

@@ -32,14 +32,14 @@ kvm_pool=\"$POOL\"
 kvm_dataset=\"$POOL/kvm\"
 kvm_home=\"$HOME_DIR\"
 " cat root/usr/local/etc/kvm.conf
-	kvm=$(cd "$(atf_get_srcdir)/.." && pwd)/kvm
+	kvm=$(kvm_bin)
 	for l in $seed_links; do
 		atf_check -o inline:"$kvm\n" readlink "$HOME_DIR/$l"
 	done
 	atf_check -o inline:"CODE\n" cat "$HOME_DIR/firmware/BHYVE_UEFI_CODE.fd"
 	atf_check -o inline:"VARS\n" cat "$HOME_DIR/firmware/BHYVE_UEFI_VARS.fd"
 	atf_check -o inline:"#!/bin/sh\n" cat "$HOME_DIR/firmware/grub-bhyve"
-	atf_check cmp "$HOME_DIR/functions" "$(atf_get_srcdir)/../share/functions"
+	atf_check cmp "$HOME_DIR/functions" "$(kvm_functions_file)"
 	atf_check -o match:'^-r--r--r-- ' ls -l "$HOME_DIR/firmware/BHYVE_UEFI_CODE.fd"
 	atf_check -o match:'^-r-xr-xr-x ' ls -l "$HOME_DIR/firmware/grub-bhyve"
 }
@@ -82,7 +82,7 @@ seed_name_head()
 seed_name_body()
 {
 	kvm_setup noinstall
-	ln -s "$(atf_get_srcdir)/../kvm" kvminst
+	ln -s "$(kvm_bin)" kvminst
 	atf_check -s exit:0 -o match:"^kvm home: $HOME_DIR\$" ./kvminst "$POOL"
 	atf_check -o inline:"$POOL/kvm\n$POOL/kvm/vm\n" \
 	    zfs list -H -r -o name "$POOL/kvm"

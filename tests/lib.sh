@@ -11,11 +11,48 @@ kvm_srcdir()
 	atf_get_srcdir
 }
 
+# The suite runs from the source tree (tests/ beside the built kvm) or
+# installed (PREFIX/tests/kvm, kvm in PREFIX/sbin, the hook library in
+# PREFIX/share/kvm).  These say where each piece is in either case.
+kvm_installed()
+{
+	[ ! -f "$(kvm_srcdir)/../src/main.c" ]
+}
+
+kvm_bindir()
+{
+	if kvm_installed; then
+		(cd "$(kvm_srcdir)/../../sbin" && pwd)
+	else
+		(cd "$(kvm_srcdir)/.." && pwd)
+	fi
+}
+
+kvm_bin()
+{
+	echo "$(kvm_bindir)/kvm"
+}
+
+kvm_functions_file()
+{
+	if kvm_installed; then
+		echo "$(kvm_srcdir)/../../share/kvm/functions"
+	else
+		echo "$(kvm_srcdir)/../share/functions"
+	fi
+}
+
+# kvm_need_source: skip a test that reads the source tree.
+kvm_need_source()
+{
+	! kvm_installed || atf_skip "needs the source tree, not an installed copy"
+}
+
 kvm_env()
 {
 	srcdir=$(kvm_srcdir)
 	KVM_ROOTDIR=$(pwd)/root
-	PATH="$srcdir/sim/bin:$srcdir/..:/usr/sbin:/sbin:$PATH"
+	PATH="$srcdir/sim/bin:$(kvm_bindir):/usr/sbin:/sbin:$PATH"
 	export KVM_ROOTDIR PATH
 }
 
@@ -33,7 +70,12 @@ zlock()
 # Start zfs-fuse once for the whole suite; it outlives the test.
 kvm_zfs_daemon()
 {
-	sh "$(kvm_srcdir)/../tools/zfs-fuse-up.sh" || atf_fail "no zfs-fuse"
+	if kvm_installed; then
+		up=$(kvm_srcdir)/zfs-fuse-up.sh
+	else
+		up=$(kvm_srcdir)/../tools/zfs-fuse-up.sh
+	fi
+	sh "$up" || atf_fail "no zfs-fuse"
 }
 
 # kvm_setup [noinstall]: scratch root, firmware, pool ($POOL), kvm home.

@@ -10,7 +10,7 @@
 # The absolute path kvm writes into its scripts, as sh reads it back.
 kvm_self()
 {
-	echo "$(cd "$(atf_get_srcdir)/.." && pwd -P)/kvm"
+	echo "$(cd "$(kvm_bindir)" && pwd -P)/kvm"
 }
 
 rcd()

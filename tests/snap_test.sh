@@ -484,11 +484,11 @@ not_root_body()
 	for a in c d r create destroy rollback; do
 		atf_check -s exit:1 -o empty \
 		    -e inline:"kvm: snap: must be run as root\n" \
-		    $asnobody "$(atf_get_srcdir)/../kvm" snap $a web s1
+		    $asnobody "$(kvm_bin)" snap $a web s1
 	done
 	# list gets past the root check (zfs-fuse itself serves root only).
 	atf_check -s ignore -o ignore -e not-match:"must be run as root" \
-	    $asnobody "$(atf_get_srcdir)/../kvm" snap l web
+	    $asnobody "$(kvm_bin)" snap l web
 	kvm_state > after
 	atf_check cmp before after
 }
