@@ -24,30 +24,52 @@ static const struct cmd_sub snap_subs[] = {
 	{ NULL,		0 },
 };
 
+static int help(struct kvm_ctx *, const struct cmd *, int, char **);
+
 static const struct cmd cmds[] = {
-	{ "install", "kvminst", cmd_install, "[pool]", CMD_ROOT, NULL },
+	{ "install", "kvminst", cmd_install, "[pool]", CMD_ROOT, NULL,
+	    "create POOL/kvm and the kvm home, record it in kvm.conf" },
 	{ "create", "vmcreate", cmd_create,
 	    "[-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] "
-	    "[-C vnc|com] [-i iso] name", CMD_ROOT, NULL },
-	{ "insert", NULL, cmd_insert, "name iso", CMD_ROOT, NULL },
-	{ "eject", NULL, cmd_eject, "name", CMD_ROOT, NULL },
-	{ "start", NULL, cmd_start, "[-d] name", CMD_ROOT, NULL },
-	{ "stop", NULL, cmd_stop, "name", CMD_ROOT, NULL },
-	{ "shutdown", NULL, cmd_shutdown, "[-t sec] name", CMD_ROOT, NULL },
-	{ "status", NULL, cmd_status, "[-j] name", 0, NULL },
-	{ "info", "vminfo", cmd_info, "[-j] name", 0, NULL },
-	{ "list", "vmlist", cmd_list, "[-j]", 0, NULL },
-	{ "console", NULL, cmd_console, "name", CMD_ROOT, NULL },
+	    "[-C vnc|com] [-i iso] name", CMD_ROOT, NULL,
+	    "create a VM: its dataset, set.conf, run and disk" },
+	{ "insert", NULL, cmd_insert, "name iso", CMD_ROOT, NULL,
+	    "put an ISO image in the VM's CD drive" },
+	{ "eject", NULL, cmd_eject, "name", CMD_ROOT, NULL,
+	    "take the ISO image out of the VM's CD drive" },
+	{ "start", NULL, cmd_start, "[-d] name", CMD_ROOT, NULL,
+	    "run the VM under its supervisor (-d: in the background)" },
+	{ "stop", NULL, cmd_stop, "name", CMD_ROOT, NULL,
+	    "power the VM off at once, like pulling the plug" },
+	{ "shutdown", NULL, cmd_shutdown, "[-t sec] name", CMD_ROOT, NULL,
+	    "press the power button, wait, then power off" },
+	{ "status", NULL, cmd_status, "[-j] name", 0, NULL,
+	    "print bhyve's pid, 0 when stopped, -1 when no such VM" },
+	{ "info", "vminfo", cmd_info, "[-j] name", 0, NULL,
+	    "show everything about one VM" },
+	{ "list", "vmlist", cmd_list, "[-j]", 0, NULL,
+	    "list the running VMs, then the stopped ones" },
+	{ "console", NULL, cmd_console, "name", CMD_ROOT, NULL,
+	    "attach to the VM's serial console" },
 	/* snap checks root per subcommand (snap_subs). */
 	{ "snap", NULL, cmd_snap,
-	    "create|destroy|rollback|list [-j] name [snapshot]", 0, snap_subs },
-	{ "rename", "vmrename", cmd_rename, "old new", CMD_ROOT, NULL },
-	{ "destroy", "vmdestroy", cmd_destroy, "[-f] name", CMD_ROOT, NULL },
-	{ "clone", NULL, cmd_clone, "src[@snapshot] new", CMD_ROOT, NULL },
+	    "create|destroy|rollback|list [-j] name [snapshot]", 0, snap_subs,
+	    "create, destroy, roll back to or list the VM's snapshots" },
+	{ "rename", "vmrename", cmd_rename, "old new", CMD_ROOT, NULL,
+	    "rename a stopped VM, all or nothing" },
+	{ "destroy", "vmdestroy", cmd_destroy, "[-f] name", CMD_ROOT, NULL,
+	    "destroy a stopped VM with its snapshots and rc.d script" },
+	{ "clone", NULL, cmd_clone, "src[@snapshot] new", CMD_ROOT, NULL,
+	    "make a new VM from a snapshot of another, with new identities" },
 	{ "rc", "dorc", cmd_rc, "[-r require] [-b before] [-k keyword] name",
-	    CMD_ROOT, NULL },
-	{ "uninstall", NULL, cmd_uninstall, "[-f] pool", CMD_ROOT, NULL },
-	{ "check", NULL, cmd_check, "[name ...]", 0, NULL },
+	    CMD_ROOT, NULL,
+	    "write the VM's rc.d script: start at boot, stop at shutdown" },
+	{ "uninstall", NULL, cmd_uninstall, "[-f] pool", CMD_ROOT, NULL,
+	    "destroy POOL/kvm with every VM, rc.d script and rc.conf line" },
+	{ "check", NULL, cmd_check, "[name ...]", 0, NULL,
+	    "report every problem in the VMs' set.conf and run" },
+	{ "help", NULL, help, "[command]", 0, NULL,
+	    "print the usage and description of each command, or of one" },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -62,6 +84,34 @@ usage(void)
 		fprintf(stderr, "       kvm %s %s\n", cmds[i].c_name,
 		    cmds[i].c_usage);
 	exit(2);
+}
+
+/*
+ * kvm help [command]: every command's usage line and description on
+ * stdout, or one command's.  An unknown command is a usage error.
+ */
+static int
+help(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	size_t i;
+
+	(void)ctx;
+	if (getopt(argc, argv, "+") != -1 || argc > 2)
+		cmd_usage(cmd);
+	if (argc == 2) {
+		for (i = 0; i < NCMDS; i++)
+			if (strcmp(cmds[i].c_name, argv[1]) == 0) {
+				cmd_help(&cmds[i], stdout);
+				return 0;
+			}
+		warnx("%s: unknown command", argv[1]);
+		cmd_usage(cmd);
+	}
+	printf("usage: kvm [-v] command [arguments]\n\n");
+	for (i = 0; i < NCMDS; i++)
+		printf("kvm %s %s\n\t%s\n", cmds[i].c_name, cmds[i].c_usage,
+		    cmds[i].c_desc);
+	return 0;
 }
 
 static const struct cmd *
@@ -118,6 +168,11 @@ main(int argc, char *argv[])
 			warnx("%s: unknown command", argv[0]);
 			usage();
 		}
+	}
+	/* "kvm VERB -h" (or "vmcreate -h"): help, for anyone. */
+	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
+		cmd_help(c, stdout);
+		return 0;
 	}
 	if (c->c_flags & CMD_ROOT)
 		cmd_root(c->c_name);

@@ -1,6 +1,6 @@
 /*
  * cmd.c: what every command does with its row of the table: print its
- * usage, find its subcommand, check root.
+ * usage or help, find its subcommand, check root.
  */
 #include <err.h>
 #include <stdio.h>
@@ -9,6 +9,13 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+
+void
+cmd_help(const struct cmd *c, FILE *fp)
+{
+	fprintf(fp, "usage: kvm %s %s\n       %s\n", c->c_name, c->c_usage,
+	    c->c_desc);
+}
 
 void
 cmd_usage(const struct cmd *c)

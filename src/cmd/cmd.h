@@ -8,6 +8,8 @@
 #ifndef KVM_CMD_CMD_H
 #define KVM_CMD_CMD_H
 
+#include <stdio.h>
+
 struct kvm_ctx;
 
 #define CMD_ROOT	0x1	/* needs root */
@@ -26,8 +28,14 @@ struct cmd {
 	const char	*c_usage;	/* operands and options */
 	int		 c_flags;	/* CMD_ROOT: checked before c_fn */
 	const struct cmd_sub *c_subs;	/* NULL-ended, or NULL */
+	const char	*c_desc;	/* one line for help */
 };
 
+/*
+ * Print the verb's usage line and its description to fp ("kvm help
+ * VERB", "kvm VERB -h").
+ */
+void	 cmd_help(const struct cmd *, FILE *fp);
 /* Print "usage: kvm VERB USAGE" to stderr and exit 2. */
 void	 cmd_usage(const struct cmd *) __attribute__((__noreturn__));
 /*
