@@ -121,12 +121,15 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/zfs-fuse-up.sh tests/run.sh bench/bench.sh .ci/run \
 		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
-		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route
+		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
+		tools/layers.sh
 
-lint:
+# The layer check reads the objects (nm -P), so they are built first.
+lint: kvm
 	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
 	for f in $(SH_FILES); do dash -n $$f || exit 1; done
 	shellcheck -s sh $(SH_FILES)
+	sh tools/layers.sh src
 
 clean:
 	rm -f kvm src/*.o src/*/*.o src/libkvm.a src/host/functions.c tests/*.o tests/sim/*.o tests/sim/sim \
