@@ -127,7 +127,8 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
-		tools/layers.sh tests/layers_test.sh
+		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
+		tests/kvm8_synopsis.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm
