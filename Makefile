@@ -45,7 +45,7 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
-		tests/supervise_test
+		tests/supervise_test tests/cmd_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun
 
@@ -79,6 +79,9 @@ tests/valid_test: tests/valid_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/valid_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/argv_test: tests/argv_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argv_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+# Without src/main.o: proves the library links on its own.
+tests/cmd_test: tests/cmd_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/cmd_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
@@ -88,7 +91,7 @@ tests/argvdump: tests/argvdump.o src/libkvm.a
 tests/ptyrun: tests/ptyrun.o
 	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
 
-tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
+tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o tests/cmd_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -99,6 +102,8 @@ tests/valid_test.o: tests/valid_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/valid_test.c -o $@
 tests/argv_test.o: tests/argv_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/argv_test.c -o $@
+tests/cmd_test.o: tests/cmd_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cmd_test.c -o $@
 
 # The suite: kyua runs every program listed in tests/Kyuafile.
 check: all
@@ -122,12 +127,16 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/zfs-fuse-up.sh tools/install.sh tests/run.sh bench/bench.sh .ci/run \
 		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
-		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route
+		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
+		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
+		tests/kvm8_synopsis.sh
 
-lint:
+# The layer check reads the objects (nm -P), so they are built first.
+lint: kvm
 	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
 	for f in $(SH_FILES); do dash -n $$f || exit 1; done
 	shellcheck -s sh $(SH_FILES)
+	sh tools/layers.sh src
 
 clean:
 	rm -f kvm src/*.o src/*/*.o src/libkvm.a src/host/functions.c tests/*.o tests/sim/*.o tests/sim/sim \

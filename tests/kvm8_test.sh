@@ -1,0 +1,114 @@
+#! /usr/bin/env atf-sh
+# kvm.8 against the command table: the SYNOPSIS must list every command
+# and every flag kvm's own usage prints, and nothing else
+# (kvm8_synopsis.sh).  The table is read from the program, so a command
+# added to main.c without its manual entry fails here.
+
+# paths: SYN, the comparison; KVM, the built program; MAN, its kvm.8.
+paths()
+{
+	SYN="$(atf_get_srcdir)/kvm8_synopsis.sh"
+	KVM="$(atf_get_srcdir)/../kvm"
+	MAN="$(atf_get_srcdir)/../man/kvm.8"
+}
+
+# edit SED-SCRIPT: kvm.8 through sed into ./kvm.8, which must differ.
+edit()
+{
+	paths
+	sed "$1" "$MAN" > kvm.8
+	if cmp -s kvm.8 "$MAN"; then
+		atf_fail "sed '$1' did not change kvm.8"
+	fi
+}
+
+atf_test_case agree
+agree_head()
+{
+	atf_set "descr" "man/kvm.8 lists exactly the commands and flags of kvm"
+}
+agree_body()
+{
+	paths
+	atf_check -s exit:0 -o empty -e empty sh "$SYN" "$KVM" "$MAN"
+}
+
+atf_test_case command_missing
+command_missing_head()
+{
+	atf_set "descr" "a command of the table missing from the SYNOPSIS fails"
+}
+command_missing_body()
+{
+	edit '/^\.Cm eject$/d'
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm.8: SYNOPSIS lacks command eject\n" \
+	    sh "$SYN" "$KVM" kvm.8
+}
+
+atf_test_case flag_missing
+flag_missing_head()
+{
+	atf_set "descr" "a flag of a usage line missing from the SYNOPSIS fails"
+}
+flag_missing_body()
+{
+	edit '/^\.Op Fl t Ar seconds$/d'
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm.8: SYNOPSIS of shutdown lacks -t\n" \
+	    sh "$SYN" "$KVM" kvm.8
+}
+
+atf_test_case command_extra
+command_extra_head()
+{
+	atf_set "descr" "a SYNOPSIS command kvm does not have fails"
+}
+command_extra_body()
+{
+	edit 's/^\.Sh DESCRIPTION$/.Nm\
+.Cm frob\
+.Op Fl q\
+&/'
+	atf_check -s exit:1 -o empty -e inline:"kvm.8: SYNOPSIS lists command\
+ frob, which kvm does not have\n" sh "$SYN" "$KVM" kvm.8
+}
+
+atf_test_case flag_extra
+flag_extra_head()
+{
+	atf_set "descr" "a SYNOPSIS flag a usage line does not have fails"
+}
+flag_extra_body()
+{
+	edit 's/^\.Cm stop$/&\
+.Op Fl z/'
+	atf_check -s exit:1 -o empty -e inline:"kvm.8: SYNOPSIS of stop lists\
+ -z, which its usage line does not have\n" sh "$SYN" "$KVM" kvm.8
+}
+
+atf_test_case no_table
+no_table_head()
+{
+	atf_set "descr" "a program that prints no table is an error, not a pass"
+}
+no_table_body()
+{
+	printf '#!/bin/sh\necho "usage: kvm [-v] command [arguments]" >&2\nexit 2\n' \
+	    > kvm
+	chmod +x kvm
+	paths
+	atf_check -s exit:2 -o empty \
+	    -e inline:"kvm8_synopsis.sh: ./kvm printed no command table\n" \
+	    sh "$SYN" ./kvm "$MAN"
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case agree
+	atf_add_test_case command_missing
+	atf_add_test_case flag_missing
+	atf_add_test_case command_extra
+	atf_add_test_case flag_extra
+	atf_add_test_case no_table
+}
