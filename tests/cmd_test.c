@@ -28,7 +28,8 @@ static const struct cmd_sub subs[] = {
 };
 
 static const struct cmd snaprow = {
-	"snap", NULL, cmd_snap, "create|destroy|rollback|list name", 0, subs
+	"snap", NULL, cmd_snap, "create|destroy|rollback|list name", 0, subs,
+	"snapshots of the test"
 };
 
 ATF_TC_WITHOUT_HEAD(sub);
@@ -59,7 +60,8 @@ ATF_TC_WITHOUT_HEAD(sub_none);
 ATF_TC_BODY(sub_none, tc)
 {
 	static const struct cmd row = {
-		"stop", NULL, cmd_stop, "name", CMD_ROOT, NULL
+		"stop", NULL, cmd_stop, "name", CMD_ROOT, NULL,
+		"a row of the test"
 	};
 
 	ATF_CHECK(cmd_sub(&row, "create") == NULL);
@@ -123,13 +125,31 @@ ATF_TC_WITHOUT_HEAD(usage);
 ATF_TC_BODY(usage, tc)
 {
 	static const struct cmd row = {
-		"verb", NULL, NULL, "[-q] operand ...", 0, NULL
+		"verb", NULL, NULL, "[-q] operand ...", 0, NULL,
+		"a row of the test"
 	};
 	pid_t pid;
 
 	if ((pid = child()) == 0)
 		cmd_usage(&row);
 	reap(pid, 2, "", "usage: kvm verb [-q] operand ...\n");
+}
+
+ATF_TC_WITHOUT_HEAD(help);
+ATF_TC_BODY(help, tc)
+{
+	static const struct cmd row = {
+		"verb", NULL, NULL, "[-q] operand ...", 0, NULL,
+		"do what the verb says"
+	};
+	pid_t pid;
+
+	if ((pid = child()) == 0) {
+		cmd_help(&row, stdout);
+		exit(0);
+	}
+	reap(pid, 0, "usage: kvm verb [-q] operand ...\n"
+	    "       do what the verb says\n", "");
 }
 
 /*
@@ -158,7 +178,8 @@ ATF_TC_BODY(handler_usage, tc)
 {
 	/* Not main.c's usage: the line comes from this row. */
 	static const struct cmd row = {
-		"status", NULL, cmd_status, "[-j] name-of-this-row", 0, NULL
+		"status", NULL, cmd_status, "[-j] name-of-this-row", 0, NULL,
+		"a row of the test"
 	};
 	char *bad[] = { "status", "-x", "web", NULL };
 	char *none[] = { "status", NULL };
@@ -174,7 +195,8 @@ ATF_TC_BODY(handler_alias, tc)
 {
 	/* One handler, two rows: each answers with its own verb. */
 	static const struct cmd row = {
-		"list", NULL, cmd_list, "[-j] (row of the test)", 0, NULL
+		"list", NULL, cmd_list, "[-j] (row of the test)", 0, NULL,
+		"a row of the test"
 	};
 	char *bad[] = { "list", "-q", NULL };
 
@@ -202,6 +224,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sub);
 	ATF_TP_ADD_TC(tp, sub_none);
 	ATF_TP_ADD_TC(tp, usage);
+	ATF_TP_ADD_TC(tp, help);
 	ATF_TP_ADD_TC(tp, handler_usage);
 	ATF_TP_ADD_TC(tp, handler_alias);
 	ATF_TP_ADD_TC(tp, handler_sub);

@@ -4,12 +4,19 @@
 # (kvm8_synopsis.sh).  The table is read from the program, so a command
 # added to main.c without its manual entry fails here.
 
-# paths: SYN, the comparison; KVM, the built program; MAN, its kvm.8.
+. "$(atf_get_srcdir)/lib.sh"
+
+# paths: SYN, the comparison; KVM, the program; MAN, its kvm.8 (in the
+# source tree, or installed beside the tests).
 paths()
 {
 	SYN="$(atf_get_srcdir)/kvm8_synopsis.sh"
-	KVM="$(atf_get_srcdir)/../kvm"
-	MAN="$(atf_get_srcdir)/../man/kvm.8"
+	KVM=$(kvm_bin)
+	if kvm_installed; then
+		MAN="$(atf_get_srcdir)/../../share/man/man8/kvm.8"
+	else
+		MAN="$(atf_get_srcdir)/../man/kvm.8"
+	fi
 }
 
 # edit SED-SCRIPT: kvm.8 through sed into ./kvm.8, which must differ.

@@ -9,7 +9,7 @@
 #   share/kvm/functions         share/functions (the hook library)
 #   share/man/manN/PAGE.N.gz    man/PAGE.N (the ports framework
 #                               compresses pages; make install does not)
-#   tests/kvm/zfs-fuse-up.sh    tools/zfs-fuse-up.sh
+#   tests/kvm/zfs-fuse-up.sh    tools/zfs-fuse-up.sh (and layers.sh)
 #   tests/kvm/REST              tests/REST (symbolic links stay links)
 # "list" prints "PLIST-PATH<TAB>SOURCE<TAB>MODE" for every line.
 set -eu
@@ -34,6 +34,7 @@ source_of()
 	share/kvm/functions) echo share/functions ;;
 	share/man/man*/*.gz) p=${1##*/}; echo "man/${p%.gz}" ;;
 	tests/kvm/zfs-fuse-up.sh) echo tools/zfs-fuse-up.sh ;;
+	tests/kvm/layers.sh) echo tools/layers.sh ;;
 	tests/kvm/*) echo "tests/${1#tests/kvm/}" ;;
 	*) echo "tools/install.sh: $1: no rule for this plist line" >&2
 	   return 1 ;;
@@ -44,9 +45,9 @@ source_of()
 mode_of()
 {
 	case $1 in
-	kvm|tests/sim/sim|tests/sim/bin/*|tools/zfs-fuse-up.sh|\
+	kvm|tests/sim/sim|tests/sim/bin/*|tools/zfs-fuse-up.sh|tools/layers.sh|\
 	tests/*_test|tests/*_test.sh|tests/confdump|tests/argvdump|\
-	tests/ptyrun|tests/*dump)
+	tests/ptyrun|tests/*dump|tests/kvm8_synopsis.sh)
 		echo 555 ;;
 	*)	echo 444 ;;
 	esac

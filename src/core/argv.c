@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/argv.h"
-#include "cmd/cmd.h"
 
 void
 argv_init(struct argv *a)

@@ -13,7 +13,6 @@
 #include "core/bhyve_argv.h"
 #include "core/argv.h"
 #include "core/vm.h"
-#include "cmd/cmd.h"
 
 const char *
 vm_nmdm(const struct vm *vm, const char *rootdir, char side, char *buf,

@@ -22,7 +22,6 @@
 
 #include "core/conf.h"
 #include "core/common.h"
-#include "cmd/cmd.h"
 
 #define SHOW_MAX	40		/* bytes of user text quoted in errors */
 

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "core/json.h"
-#include "cmd/cmd.h"
 
 void
 json_init(struct json *js, FILE *fp)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/sv.h"
-#include "cmd/cmd.h"
 
 void
 sv_init(struct sv *sv, int loader, int restart)

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 
 #include "core/util.h"
-#include "cmd/cmd.h"
 
 void
 strlist_free(char **v, size_t n)

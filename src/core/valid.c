@@ -13,7 +13,6 @@
 
 #include "core/valid.h"
 #include "core/common.h"
-#include "cmd/cmd.h"
 
 int
 errf(char *err, size_t errsz, const char *fmt, ...)

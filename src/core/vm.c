@@ -18,7 +18,6 @@
 #include "core/common.h"
 #include "core/conf.h"
 #include "core/valid.h"
-#include "cmd/cmd.h"
 
 /* What one vm_from_conf call reads from and writes to. */
 struct rd {

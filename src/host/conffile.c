@@ -15,7 +15,6 @@
 
 #include "host/conffile.h"
 #include "core/conf.h"
-#include "cmd/cmd.h"
 
 /*
  * Read and parse the file at path.  Returns a new conf, or NULL with

@@ -16,7 +16,6 @@
 
 #include "host/file.h"
 #include "core/valid.h"
-#include "cmd/cmd.h"
 
 int
 file_read(const char *path, char **bufp, size_t *lenp)

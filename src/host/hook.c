@@ -15,7 +15,6 @@
 #include "core/vm.h"
 #include "host/paths.h"
 #include "host/spawn.h"
-#include "cmd/cmd.h"
 
 #define HOOK_SCRIPT(fn)							\
 	"cd \"$VM_DIR\" && . \"$KVM_HOME/functions\" && "		\

@@ -18,7 +18,6 @@
 #include "core/common.h"
 #include "core/conf.h"
 #include "host/conffile.h"
-#include "cmd/cmd.h"
 
 void
 ctx_init(struct kvm_ctx *ctx)

@@ -17,7 +17,6 @@
 
 #include "host/port.h"
 #include "core/common.h"
-#include "cmd/cmd.h"
 
 /* The NUL-separated argument area of pid into buf; length or -1. */
 static ssize_t

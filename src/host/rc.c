@@ -21,7 +21,6 @@
 #include "core/valid.h"
 #include "host/file.h"
 #include "host/paths.h"
-#include "cmd/cmd.h"
 
 #define RC_BASE		"/etc/rc.d"
 

@@ -23,7 +23,6 @@
 #include "host/file.h"
 #include "host/paths.h"
 #include "host/port.h"
-#include "cmd/cmd.h"
 
 static int
 rt_path(const struct kvm_ctx *ctx, const char *name, const char *ext,

@@ -20,7 +20,6 @@
 #include "host/spawn.h"
 #include "core/argv.h"
 #include "host/paths.h"
-#include "cmd/cmd.h"
 
 extern char **environ;
 

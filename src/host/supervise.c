@@ -35,7 +35,6 @@
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
-#include "cmd/cmd.h"
 
 /*
  * Waits: ms between checks of a child; s before a loader is killed

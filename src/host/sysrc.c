@@ -14,7 +14,6 @@
 #include "core/argv.h"
 #include "host/paths.h"
 #include "host/spawn.h"
-#include "cmd/cmd.h"
 
 /*
  * Run sysrc; 0, 1 when it answered "unknown variable", -1 otherwise

@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "host/tty.h"
-#include "cmd/cmd.h"
 
 int
 ask_yes(const char *question)

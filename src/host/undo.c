@@ -18,7 +18,6 @@
 #include "host/paths.h"
 #include "host/sysrc.h"
 #include "host/zfs.h"
-#include "cmd/cmd.h"
 
 enum undo_kind {
 	UNDO_RENAME,	/* zfs rename u_a -> u_b: rename back */

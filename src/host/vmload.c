@@ -22,7 +22,6 @@
 #include "host/conffile.h"
 #include "host/paths.h"
 #include "host/runtime.h"
-#include "cmd/cmd.h"
 
 int
 vm_exists(const struct kvm_ctx *ctx, const char *name)

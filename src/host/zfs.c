@@ -16,7 +16,6 @@
 #include "core/util.h"
 #include "host/paths.h"
 #include "host/spawn.h"
-#include "cmd/cmd.h"
 
 /* Print zfs's stderr, one warnx per line, dropping usage noise. */
 static void
