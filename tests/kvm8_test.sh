@@ -4,6 +4,7 @@
 # (kvm8_synopsis.sh).  The table is read from the program, so a command
 # added to main.c without its manual entry fails here.
 
+# shellcheck source=/dev/null
 . "$(atf_get_srcdir)/lib.sh"
 
 # paths: SYN, the comparison; KVM, the program; MAN, its kvm.8 (in the

@@ -2,6 +2,7 @@
 # tools/layers.sh, the layer check of "make lint": clean on a tiny fake
 # tree, one exact line per deliberate violation, and clean on src/.
 
+# shellcheck source=/dev/null
 . "$(atf_get_srcdir)/lib.sh"
 
 # layers: the check, beside the tests when installed.
