@@ -5,7 +5,8 @@
 # an empty environment and each variable confdump reports is compared
 # byte for byte; every invalid one must fail with its exact message; and
 # values written back by conf_set must read back the same in both.
-# Running out of memory is an error, not an exit.
+# Files that would take sh unbounded memory are refused by confdump in
+# bounded memory, and running out of memory is an error, not an exit.
 # Single-quoted $, ` and ~ are set.conf text and test values, on purpose.
 # shellcheck disable=SC1003,SC2016,SC2088
 
@@ -290,7 +291,9 @@ doubling()
 	done >>set.conf
 }
 
-# The address space (KiB) confdump must at least run in.
+# The address space (KiB) the bounded cases give confdump: ten times what
+# a refused file needs, a tenth of what the unbounded parser took for 30
+# levels (2.1 GB).
 LIMIT=200000
 
 # under KIB ARG...: confdump ARG... with its address space capped.
@@ -308,6 +311,55 @@ require_ulimit()
 	printf 'A=1\n' >ok.conf
 	under "$LIMIT" ok.conf >/dev/null 2>&1 ||
 	    atf_skip "confdump does not run under ulimit -v (sanitizer build?)"
+}
+
+# refused MESSAGE: confdump set.conf under LIMIT fails with exactly it.
+refused()
+{
+	under "$LIMIT" set.conf >out 2>err
+	st=$?
+	printf '%s\n' "$1" >want
+	if [ "$st" -ne 1 ] || [ -s out ] || ! cmp -s want err; then
+		echo "exit $st, stderr:" >&2
+		cat err >&2
+		atf_fail "not refused with: $1"
+	fi
+}
+
+atf_test_case bounded_value
+bounded_value_head()
+{
+	atf_set descr "30 and 40 doublings are refused within ulimit -v"
+}
+bounded_value_body()
+{
+	require_ulimit
+	for levels in 30 40; do
+		doubling "$levels"
+		refused "set.conf:22: A21 is longer than 1048576 bytes after expansion"
+	done
+	# The largest value allowed (2^20 bytes) is read as sh reads it.
+	doubling 20
+	agree set.conf || atf_fail "sh and confdump disagree"
+	atf_check -o inline:"$((4 + 1048576 + 1))\n" \
+	    sh -c 'grep ^A20= c.out | wc -c'
+}
+
+atf_test_case bounded_total
+bounded_total_head()
+{
+	atf_set descr "values under the cap that add up past 16 MiB are refused"
+}
+bounded_total_body()
+{
+	require_ulimit
+	doubling 19
+	i=1
+	while [ "$i" -le 1000 ]; do
+		printf 'B%d=$A19\n' "$i"
+		i=$((i + 1))
+	done >>set.conf
+	refused "set.conf:51: B31: expansions in the file add up to more than 16777216 bytes"
 }
 
 atf_test_case out_of_memory
@@ -362,5 +414,7 @@ atf_init_test_cases()
 	atf_add_test_case set_append
 	atf_add_test_case set_keeps_file
 	atf_add_test_case set_refused
+	atf_add_test_case bounded_value
+	atf_add_test_case bounded_total
 	atf_add_test_case out_of_memory
 }

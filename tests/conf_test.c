@@ -598,6 +598,85 @@ ATF_TC_BODY(perf_linear, tc)
 	ATF_CHECK_MSG(t < 2.0, "100000 lines took %.0f ms", t * 1000);
 }
 
+/*
+ * A0="x", A1="$A0$A0", ... Ak="$Ak-1$Ak-1": a few hundred bytes whose
+ * last value would be 2^levels bytes.  Malloc'd, NUL-terminated.
+ */
+static char *
+doubling(int levels)
+{
+	char *buf;
+	size_t len;
+	FILE *f;
+	int i;
+
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs("A0=\"x\"\n", f);
+	for (i = 1; i <= levels; i++)
+		fprintf(f, "A%d=\"$A%d$A%d\"\n", i, i - 1, i - 1);
+	ATF_REQUIRE(fclose(f) == 0);
+	return buf;
+}
+
+/* A21 is the first value over CONF_VALUE_MAX (2^21 bytes). */
+ATF_TC_WITHOUT_HEAD(bound_value);
+ATF_TC_BODY(bound_value, tc)
+{
+	struct conf *c;
+	char *text;
+
+	ATF_REQUIRE_EQ(CONF_VALUE_MAX, 1048576);
+	text = doubling(20);
+	c = parse(text);
+	ATF_CHECK_EQ(strlen(conf_get(c, "A20")), 1048576);
+	conf_free(c);
+	free(text);
+	text = doubling(30);
+	ATF_CHECK_STREQ(parse_err(text), "set.conf:22: A21 is longer than "
+	    "1048576 bytes after expansion");
+	free(text);
+	text = doubling(40);
+	ATF_CHECK_STREQ(parse_err(text), "set.conf:22: A21 is longer than "
+	    "1048576 bytes after expansion");
+	free(text);
+}
+
+/*
+ * Values under the cap that add up: A19 is 512 KiB, each B copies it;
+ * the expansions reach 2^20 - 2 + k * 2^19 bytes, over CONF_EXPAND_MAX
+ * (2^24) at B31, line 51.
+ */
+ATF_TC_WITHOUT_HEAD(bound_total);
+ATF_TC_BODY(bound_total, tc)
+{
+	char *buf, *text;
+	struct conf *c;
+	size_t len;
+	FILE *f;
+	int i;
+
+	ATF_REQUIRE_EQ(CONF_EXPAND_MAX, 16777216);
+	text = doubling(19);
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs(text, f);
+	for (i = 1; i <= 30; i++)
+		fprintf(f, "B%d=$A19\n", i);
+	ATF_REQUIRE(fclose(f) == 0);
+	c = parse(buf);
+	ATF_CHECK_EQ(strlen(conf_get(c, "B30")), 524288);
+	conf_free(c);
+	free(buf);
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs(text, f);
+	for (i = 1; i <= 1000; i++)
+		fprintf(f, "B%d=$A19\n", i);
+	ATF_REQUIRE(fclose(f) == 0);
+	ATF_CHECK_STREQ(parse_err(buf), "set.conf:51: B31: expansions in "
+	    "the file add up to more than 16777216 bytes");
+	free(buf);
+	free(text);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, parse_basic);
@@ -621,5 +700,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, load_too_large);
 	ATF_TP_ADD_TC(tp, perf_many);
 	ATF_TP_ADD_TC(tp, perf_linear);
+	ATF_TP_ADD_TC(tp, bound_value);
+	ATF_TP_ADD_TC(tp, bound_total);
 	return atf_no_error();
 }

@@ -9,7 +9,9 @@
  * return is kept inside quotes, as sh does; anywhere else it is refused,
  * since it would silently end up in a value (or run as a command).
  *
- * Running out of memory is an error ("FILE: out of memory"), never an
+ * Memory and time stay bounded whatever the text: values are capped
+ * (CONF_VALUE_MAX, CONF_EXPAND_MAX) before anything is allocated, and
+ * running out of memory is an error ("FILE: out of memory"), never an
  * exit, in conf_parse and conf_set.
  */
 #include <sys/stat.h>
@@ -58,6 +60,9 @@ struct parser {
 	char		*ps_val;	/* the value being built */
 	size_t		 ps_vlen;
 	size_t		 ps_vcap;
+	const char	*ps_name;	/* the variable it is for */
+	size_t		 ps_nlen;
+	size_t		 ps_expanded;	/* bytes copied by $NAME so far */
 };
 
 /*
@@ -179,13 +184,21 @@ nomem(struct parser *ps)
 	return err_nomem(ps->ps_err, ps->ps_errsz, ps->ps_conf->c_fname);
 }
 
-/* Append n bytes to the value being built; -1 on no memory. */
+/*
+ * Append n bytes to the value being built, or refuse: the length is
+ * checked against CONF_VALUE_MAX before anything is allocated.
+ */
 static int
 val_add(struct parser *ps, const char *s, size_t n)
 {
-	char *nv;
+	char shown[SHOW_MAX + 4], *nv;
 	size_t cap;
 
+	if (n > CONF_VALUE_MAX - ps->ps_vlen) {
+		show(shown, sizeof(shown), ps->ps_name, ps->ps_nlen);
+		return perr(ps, ps->ps_line, "%s is longer than %d bytes "
+		    "after expansion", shown, CONF_VALUE_MAX);
+	}
 	if (ps->ps_vlen + n + 1 > ps->ps_vcap) {
 		for (cap = ps->ps_vcap ? ps->ps_vcap : 64;
 		    ps->ps_vlen + n + 1 > cap; cap *= 2)
@@ -302,19 +315,32 @@ var_assign(struct parser *ps, const char *name, size_t n, int line,
 	return 0;
 }
 
-/* Append the value of the variable NAME (n bytes) or refuse. */
+/*
+ * Append the value of the variable NAME (n bytes) or refuse.  Each value
+ * is capped, but 100000 lines of B=$A could still copy a 1 MiB value
+ * 100000 times: CONF_EXPAND_MAX caps what all expansions copy, which
+ * bounds the parser's memory and time.
+ */
 static int
 expand(struct parser *ps, const char *name, size_t n)
 {
 	const struct cvar *v;
 	char shown[SHOW_MAX + 4];
+	size_t len;
 
 	if ((v = var_find(ps->ps_conf, name, n)) == NULL) {
 		show(shown, sizeof(shown), name, n);
 		return perr(ps, ps->ps_line,
 		    "$%s is not set earlier in the file", shown);
 	}
-	return val_add(ps, v->cv_value, strlen(v->cv_value));
+	len = strlen(v->cv_value);
+	if (len > CONF_EXPAND_MAX - ps->ps_expanded) {
+		show(shown, sizeof(shown), ps->ps_name, ps->ps_nlen);
+		return perr(ps, ps->ps_line, "%s: expansions in the file add "
+		    "up to more than %d bytes", shown, CONF_EXPAND_MAX);
+	}
+	ps->ps_expanded += len;
+	return val_add(ps, v->cv_value, len);
 }
 
 /* ${...} after the "${": only ${NAME}. */
@@ -582,6 +608,8 @@ parse_assignment(struct parser *ps)
 		    "be set here", (int)n, start);
 	ps->ps_p = p + 1;
 	ps->ps_vlen = 0;
+	ps->ps_name = start;
+	ps->ps_nlen = n;
 	if (parse_value(ps) == -1 ||
 	    var_assign(ps, start, n, line, start - ps->ps_conf->c_text,
 	    ps->ps_p - ps->ps_conf->c_text) == -1)
