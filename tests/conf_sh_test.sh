@@ -5,6 +5,8 @@
 # an empty environment and each variable confdump reports is compared
 # byte for byte; every invalid one must fail with its exact message; and
 # values written back by conf_set must read back the same in both.
+# Files that would take sh unbounded memory are refused by confdump in
+# bounded memory, and running out of memory is an error, not an exit.
 # Single-quoted $, ` and ~ are set.conf text and test values, on purpose.
 # shellcheck disable=SC1003,SC2016,SC2088
 
@@ -277,6 +279,131 @@ set_refused_body()
 	atf_check -o inline:'A=1\n' cat set.conf
 }
 
+# doubling LEVELS: A0="x", then Ak="$Ak-1$Ak-1" up to A<LEVELS>, into
+# set.conf: a few hundred bytes whose last value is 2^LEVELS bytes.
+doubling()
+{
+	printf 'A0="x"\n' >set.conf
+	_i=1
+	while [ "$_i" -le "$1" ]; do
+		printf 'A%d="$A%d$A%d"\n' "$_i" $((_i - 1)) $((_i - 1))
+		_i=$((_i + 1))
+	done >>set.conf
+}
+
+# The address space (KiB) the bounded cases give confdump: ten times what
+# a refused file needs, a tenth of what the unbounded parser took for 30
+# levels (2.1 GB).
+LIMIT=200000
+
+# under KIB ARG...: confdump ARG... with its address space capped.
+# shellcheck disable=SC3045 # dash, bash and FreeBSD's sh have ulimit -v
+under()
+{
+	_kib=$1
+	shift
+	(ulimit -v "$_kib" && exec "$(atf_get_srcdir)/confdump" "$@")
+}
+
+# Sanitizer builds reserve terabytes of address space up front.
+require_ulimit()
+{
+	printf 'A=1\n' >ok.conf
+	under "$LIMIT" ok.conf >/dev/null 2>&1 ||
+	    atf_skip "confdump does not run under ulimit -v (sanitizer build?)"
+}
+
+# refused MESSAGE: confdump set.conf under LIMIT fails with exactly it.
+refused()
+{
+	under "$LIMIT" set.conf >out 2>err
+	st=$?
+	printf '%s\n' "$1" >want
+	if [ "$st" -ne 1 ] || [ -s out ] || ! cmp -s want err; then
+		echo "exit $st, stderr:" >&2
+		cat err >&2
+		atf_fail "not refused with: $1"
+	fi
+}
+
+atf_test_case bounded_value
+bounded_value_head()
+{
+	atf_set descr "30 and 40 doublings are refused within ulimit -v"
+}
+bounded_value_body()
+{
+	require_ulimit
+	for levels in 30 40; do
+		doubling "$levels"
+		refused "set.conf:22: A21 is longer than 1048576 bytes after expansion"
+	done
+	# The largest value allowed (2^20 bytes) is read as sh reads it.
+	doubling 20
+	agree set.conf || atf_fail "sh and confdump disagree"
+	atf_check -o inline:"$((4 + 1048576 + 1))\n" \
+	    sh -c 'grep ^A20= c.out | wc -c'
+}
+
+atf_test_case bounded_total
+bounded_total_head()
+{
+	atf_set descr "values under the cap that add up past 16 MiB are refused"
+}
+bounded_total_body()
+{
+	require_ulimit
+	doubling 19
+	i=1
+	while [ "$i" -le 1000 ]; do
+		printf 'B%d=$A19\n' "$i"
+		i=$((i + 1))
+	done >>set.conf
+	refused "set.conf:51: B31: expansions in the file add up to more than 16777216 bytes"
+}
+
+atf_test_case out_of_memory
+out_of_memory_head()
+{
+	atf_set descr "under any memory limit confdump parses or says so"
+}
+out_of_memory_body()
+{
+	require_ulimit
+	# The least address space confdump runs in, to the nearest MB.
+	base=1000
+	until under "$base" ok.conf >/dev/null 2>&1; do
+		base=$((base + 1000))
+	done
+	# 15 MiB of values, under both caps; about 30 MiB of buffers.
+	doubling 19
+	i=1
+	while [ "$i" -le 28 ]; do
+		printf 'B%d=$A19\n' "$i"
+		i=$((i + 1))
+	done >>set.conf
+	printf 'set.conf: out of memory\n' >oom
+	kib=$base oom=0 ok=0
+	while [ "$kib" -le $((base + 80000)) ]; do
+		under "$kib" set.conf >out 2>err
+		st=$?
+		if [ "$st" -eq 0 ] && [ ! -s err ] &&
+		    [ "$(wc -l <out)" -eq 48 ]; then
+			ok=$((ok + 1))
+		elif [ "$st" -eq 1 ] && [ ! -s out ] && cmp -s oom err; then
+			oom=$((oom + 1))
+		else
+			echo "ulimit -v $kib: exit $st, stderr:" >&2
+			cat err >&2
+			atf_fail "neither parsed nor out of memory"
+		fi
+		kib=$((kib + 2000))
+	done
+	echo "from $base KiB: $oom out of memory, $ok parsed"
+	[ "$oom" -gt 0 ] || atf_fail "never ran out of memory"
+	[ "$ok" -gt 0 ] || atf_fail "never parsed"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case valid
@@ -287,4 +414,7 @@ atf_init_test_cases()
 	atf_add_test_case set_append
 	atf_add_test_case set_keeps_file
 	atf_add_test_case set_refused
+	atf_add_test_case bounded_value
+	atf_add_test_case bounded_total
+	atf_add_test_case out_of_memory
 }

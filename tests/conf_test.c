@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,6 +599,187 @@ ATF_TC_BODY(perf_linear, tc)
 	ATF_CHECK_MSG(t < 2.0, "100000 lines took %.0f ms", t * 1000);
 }
 
+/*
+ * A0="x", A1="$A0$A0", ... Ak="$Ak-1$Ak-1": a few hundred bytes whose
+ * last value would be 2^levels bytes.  Malloc'd, NUL-terminated.
+ */
+static char *
+doubling(int levels)
+{
+	char *buf;
+	size_t len;
+	FILE *f;
+	int i;
+
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs("A0=\"x\"\n", f);
+	for (i = 1; i <= levels; i++)
+		fprintf(f, "A%d=\"$A%d$A%d\"\n", i, i - 1, i - 1);
+	ATF_REQUIRE(fclose(f) == 0);
+	return buf;
+}
+
+/* A21 is the first value over CONF_VALUE_MAX (2^21 bytes). */
+ATF_TC_WITHOUT_HEAD(bound_value);
+ATF_TC_BODY(bound_value, tc)
+{
+	struct conf *c;
+	char *text;
+
+	ATF_REQUIRE_EQ(CONF_VALUE_MAX, 1048576);
+	text = doubling(20);
+	c = parse(text);
+	ATF_CHECK_EQ(strlen(conf_get(c, "A20")), 1048576);
+	conf_free(c);
+	free(text);
+	text = doubling(30);
+	ATF_CHECK_STREQ(parse_err(text), "set.conf:22: A21 is longer than "
+	    "1048576 bytes after expansion");
+	free(text);
+	text = doubling(40);
+	ATF_CHECK_STREQ(parse_err(text), "set.conf:22: A21 is longer than "
+	    "1048576 bytes after expansion");
+	free(text);
+}
+
+/*
+ * Values under the cap that add up: A19 is 512 KiB, each B copies it;
+ * the expansions reach 2^20 - 2 + k * 2^19 bytes, over CONF_EXPAND_MAX
+ * (2^24) at B31, line 51.
+ */
+ATF_TC_WITHOUT_HEAD(bound_total);
+ATF_TC_BODY(bound_total, tc)
+{
+	char *buf, *text;
+	struct conf *c;
+	size_t len;
+	FILE *f;
+	int i;
+
+	ATF_REQUIRE_EQ(CONF_EXPAND_MAX, 16777216);
+	text = doubling(19);
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs(text, f);
+	for (i = 1; i <= 30; i++)
+		fprintf(f, "B%d=$A19\n", i);
+	ATF_REQUIRE(fclose(f) == 0);
+	c = parse(buf);
+	ATF_CHECK_EQ(strlen(conf_get(c, "B30")), 524288);
+	conf_free(c);
+	free(buf);
+	ATF_REQUIRE((f = open_memstream(&buf, &len)) != NULL);
+	fputs(text, f);
+	for (i = 1; i <= 1000; i++)
+		fprintf(f, "B%d=$A19\n", i);
+	ATF_REQUIRE(fclose(f) == 0);
+	ATF_CHECK_STREQ(parse_err(buf), "set.conf:51: B31: expansions in "
+	    "the file add up to more than 16777216 bytes");
+	free(buf);
+	free(text);
+}
+
+/* The hash conf.c used before issue 12: FNV-1a, no key. */
+static uint32_t
+fnv1a(const char *s, size_t n, uint32_t h)
+{
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+#define FLOOD_BITS	18		/* the table of 95000 names: 2^18 */
+#define FLOOD_MASK	((1u << FLOOD_BITS) - 1)
+
+static const char flood_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+
+/* The i-th 3-character string over flood_chars (63^3 of them). */
+static void
+flood_word(char *w, size_t i)
+{
+	w[0] = flood_chars[i / (63 * 63)];
+	w[1] = flood_chars[i / 63 % 63];
+	w[2] = flood_chars[i % 63];
+}
+
+/*
+ * want distinct 6-character names whose unkeyed FNV-1a hashes share
+ * their low FLOOD_BITS bits, as "NAME=1\n" lines.  Meet in the middle:
+ * the hash state after a 3-character prefix, bucketed; for each suffix
+ * the state it needs to end at 0, by running the steps backwards (the
+ * FNV prime is odd, so each step inverts).
+ */
+static char *
+flood_names(size_t want, size_t *lenp)
+{
+	int32_t *head, *next;
+	uint32_t pinv = 16777619u, h;
+	size_t npre = 52 * 63 * 63, nsuf = 63 * 63 * 63, i, k, found = 0;
+	char w[7], *buf;
+	FILE *f;
+	int32_t j;
+
+	for (i = 0; i < 5; i++)		/* Newton: inverse mod 2^32 */
+		pinv *= 2 - 16777619u * pinv;
+	ATF_REQUIRE((head = malloc(sizeof(*head) << FLOOD_BITS)) != NULL);
+	ATF_REQUIRE((next = malloc(sizeof(*next) * npre)) != NULL);
+	memset(head, 0xff, sizeof(*head) << FLOOD_BITS);
+	for (i = 0; i < npre; i++) {
+		flood_word(w, i);
+		h = fnv1a(w, 3, 2166136261u) & FLOOD_MASK;
+		next[i] = head[h];
+		head[h] = (int32_t)i;
+	}
+	ATF_REQUIRE((f = open_memstream(&buf, lenp)) != NULL);
+	for (i = 0; i < nsuf && found < want; i++) {
+		flood_word(w + 3, i);
+		for (h = 0, k = 6; k > 3; k--)
+			h = ((h * pinv) ^ (unsigned char)w[k - 1]) & FLOOD_MASK;
+		for (j = head[h]; j != -1 && found < want; j = next[j]) {
+			flood_word(w, (size_t)j);
+			w[6] = '\0';
+			fprintf(f, "%s=1\n", w);
+			found++;
+		}
+	}
+	ATF_REQUIRE(fclose(f) == 0);
+	free(head);
+	free(next);
+	ATF_REQUIRE_EQ(found, want);
+	return buf;
+}
+
+/*
+ * 95000 names that all start at the same slot of the old table (26 s
+ * to parse): with a keyed hash they spread like any others.
+ */
+ATF_TC_WITHOUT_HEAD(bound_flood);
+ATF_TC_BODY(bound_flood, tc)
+{
+	char err[KVM_ERR_MAX], *buf;
+	struct conf *c;
+	size_t len;
+	double t;
+
+	buf = flood_names(95000, &len);
+	ATF_REQUIRE(len <= CONF_MAX);
+	/* The names do collide under the old hash. */
+	ATF_REQUIRE_EQ(fnv1a(buf, 6, 2166136261u) & FLOOD_MASK, 0);
+	ATF_REQUIRE_EQ(fnv1a(buf + len - 9, 6, 2166136261u) & FLOOD_MASK, 0);
+	ATF_REQUIRE(memcmp(buf, buf + len - 9, 6) != 0);
+	t = now();
+	c = conf_parse(buf, len, "flood", err, sizeof(err));
+	t = now() - t;
+	ATF_REQUIRE_MSG(c != NULL, "%s", err);
+	ATF_CHECK_EQ(conf_count(c), 95000);
+	ATF_CHECK_EQ(conf_line(c, conf_name(c, 94999)), 95000);
+	conf_free(c);
+	free(buf);
+	printf("95000 colliding names: %.1f ms\n", t * 1000);
+	ATF_CHECK_MSG(t < 1.0, "95000 colliding names took %.0f ms",
+	    t * 1000);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, parse_basic);
@@ -621,5 +803,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, load_too_large);
 	ATF_TP_ADD_TC(tp, perf_many);
 	ATF_TP_ADD_TC(tp, perf_linear);
+	ATF_TP_ADD_TC(tp, bound_value);
+	ATF_TP_ADD_TC(tp, bound_total);
+	ATF_TP_ADD_TC(tp, bound_flood);
 	return atf_no_error();
 }

@@ -8,6 +8,12 @@
  * for an unterminated quote the line where the quote opened.  A carriage
  * return is kept inside quotes, as sh does; anywhere else it is refused,
  * since it would silently end up in a value (or run as a command).
+ *
+ * Memory and time stay bounded whatever the text: values are capped
+ * (CONF_VALUE_MAX, CONF_EXPAND_MAX) before anything is allocated, the
+ * variable table uses a keyed hash, and running out of memory is an
+ * error ("FILE: out of memory"), never an exit, in conf_parse and
+ * conf_set.
  */
 #include <sys/stat.h>
 
@@ -15,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +49,7 @@ struct conf {
 	size_t		 c_cap;
 	size_t		*c_hash;	/* index + 1 into c_vars; 0: empty */
 	size_t		 c_hcap;	/* a power of 2 */
+	uint64_t	 c_key[2];	/* hash_name's key, random per conf */
 };
 
 struct parser {
@@ -54,6 +62,9 @@ struct parser {
 	char		*ps_val;	/* the value being built */
 	size_t		 ps_vlen;
 	size_t		 ps_vcap;
+	const char	*ps_name;	/* the variable it is for */
+	size_t		 ps_nlen;
+	size_t		 ps_expanded;	/* bytes copied by $NAME so far */
 };
 
 /*
@@ -64,25 +75,35 @@ static const char *const conf_reserved[] = {
 	"IFS", "LINENO", "OPTIND", "PATH", "_", NULL
 };
 
+/* malloc: NULL on no memory, which every caller reports, not exits. */
 static void *
 conf_alloc(size_t n)
 {
-	void *p;
-
-	if ((p = malloc(n)) == NULL)
-		err(1, NULL);
-	return p;
+	return malloc(n);
 }
 
+/* The n bytes at s, NUL-terminated; NULL on no memory. */
 static char *
 conf_strndup(const char *s, size_t n)
 {
 	char *d;
 
-	d = conf_alloc(n + 1);
+	if ((d = conf_alloc(n + 1)) == NULL)
+		return NULL;
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
+}
+
+/*
+ * Write "FILE: out of memory" and return -1.  No line: the file is not
+ * at fault, and conf_parse may not have got as far as a line.
+ */
+static int
+err_nomem(char *ebuf, size_t ebufsz, const char *fname)
+{
+	snprintf(ebuf, ebufsz, "%s: out of memory", fname);
+	return -1;
 }
 
 static int
@@ -159,28 +180,113 @@ perr(struct parser *ps, int line, const char *fmt, ...)
 	return -1;
 }
 
-static void
+static int
+nomem(struct parser *ps)
+{
+	return err_nomem(ps->ps_err, ps->ps_errsz, ps->ps_conf->c_fname);
+}
+
+/*
+ * Append n bytes to the value being built, or refuse: the length is
+ * checked against CONF_VALUE_MAX before anything is allocated.
+ */
+static int
 val_add(struct parser *ps, const char *s, size_t n)
 {
+	char shown[SHOW_MAX + 4], *nv;
+	size_t cap;
+
+	if (n > CONF_VALUE_MAX - ps->ps_vlen) {
+		show(shown, sizeof(shown), ps->ps_name, ps->ps_nlen);
+		return perr(ps, ps->ps_line, "%s is longer than %d bytes "
+		    "after expansion", shown, CONF_VALUE_MAX);
+	}
 	if (ps->ps_vlen + n + 1 > ps->ps_vcap) {
-		while (ps->ps_vlen + n + 1 > ps->ps_vcap)
-			ps->ps_vcap = ps->ps_vcap ? ps->ps_vcap * 2 : 64;
-		if ((ps->ps_val = realloc(ps->ps_val, ps->ps_vcap)) == NULL)
-			err(1, NULL);
+		for (cap = ps->ps_vcap ? ps->ps_vcap : 64;
+		    ps->ps_vlen + n + 1 > cap; cap *= 2)
+			continue;
+		if ((nv = realloc(ps->ps_val, cap)) == NULL)
+			return nomem(ps);
+		ps->ps_val = nv;
+		ps->ps_vcap = cap;
 	}
 	memcpy(ps->ps_val + ps->ps_vlen, s, n);
 	ps->ps_vlen += n;
 	ps->ps_val[ps->ps_vlen] = '\0';
+	return 0;
 }
 
-static size_t
-hash_name(const char *name, size_t n)
-{
-	size_t h = 2166136261u;
+#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*name++) * 16777619u;
-	return h;
+static void
+sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = ROTL64(v[1], 13) ^ v[0];
+	v[0] = ROTL64(v[0], 32);
+	v[2] += v[3];
+	v[3] = ROTL64(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = ROTL64(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = ROTL64(v[1], 17) ^ v[2];
+	v[2] = ROTL64(v[2], 32);
+}
+
+/* Up to 8 bytes at p as a little-endian number. */
+static uint64_t
+load_le(const char *p, size_t n)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return m;
+}
+
+/*
+ * SipHash-2-4 of the name under the conf's random key (arc4random_buf
+ * in conf_parse; one key per conf, so no global state).  With unkeyed
+ * FNV-1a, a 1 MiB file of 95000 names chosen to share their low 18 bits
+ * made every lookup walk one chain (26 s instead of 0.02 s).  A seed
+ * mixed into FNV-1a would be a weak defence: the slot depends only on
+ * the low bits of its state, so the seed adds no more unknown bits than
+ * that, and seeded multiply-xor hashes (MurmurHash, CityHash) have been
+ * flooded with collisions that hold for every seed.  SipHash is a keyed
+ * function made against this: without the key, collisions cannot be
+ * chosen, so probe chains stay short whatever the names.  The file cap
+ * bounds how many names there can be (about 260000 in 1 MiB), so no
+ * separate cap on the number of variables: perf_linear's 100000 stay.
+ */
+static size_t
+hash_name(const uint64_t key[2], const char *name, size_t n)
+{
+	uint64_t v[4], m;
+	size_t len = n;
+
+	v[0] = key[0] ^ 0x736f6d6570736575ULL;
+	v[1] = key[1] ^ 0x646f72616e646f6dULL;
+	v[2] = key[0] ^ 0x6c7967656e657261ULL;
+	v[3] = key[1] ^ 0x7465646279746573ULL;
+	for (; n >= 8; n -= 8, name += 8) {
+		m = load_le(name, 8);
+		v[3] ^= m;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m;
+	}
+	m = (uint64_t)len << 56 | load_le(name, n);
+	v[3] ^= m;
+	sip_round(v);
+	sip_round(v);
+	v[0] ^= m;
+	v[2] ^= 0xff;
+	sip_round(v);
+	sip_round(v);
+	sip_round(v);
+	sip_round(v);
+	return (size_t)(v[0] ^ v[1] ^ v[2] ^ v[3]);
 }
 
 /* Slot of name in the hash: its index + 1 if present, else 0. */
@@ -190,7 +296,7 @@ var_slot(const struct conf *c, const char *name, size_t n)
 	size_t i, *slot;
 	const struct cvar *v;
 
-	i = hash_name(name, n) & (c->c_hcap - 1);
+	i = hash_name(c->c_key, name, n) & (c->c_hcap - 1);
 	for (;; i = (i + 1) & (c->c_hcap - 1)) {
 		slot = &c->c_hash[i];
 		if (*slot == 0)
@@ -201,18 +307,21 @@ var_slot(const struct conf *c, const char *name, size_t n)
 	}
 }
 
-static void
+/* Double the hash table; -1 on no memory, the old one kept. */
+static int
 hash_grow(struct conf *c)
 {
-	size_t i;
+	size_t i, cap = c->c_hcap ? c->c_hcap * 2 : 64, *h;
 
+	if ((h = calloc(cap, sizeof(*h))) == NULL)
+		return -1;
 	free(c->c_hash);
-	c->c_hcap = c->c_hcap ? c->c_hcap * 2 : 64;
-	if ((c->c_hash = calloc(c->c_hcap, sizeof(*c->c_hash))) == NULL)
-		err(1, NULL);
+	c->c_hash = h;
+	c->c_hcap = cap;
 	for (i = 0; i < c->c_nvars; i++)
 		*var_slot(c, c->c_vars[i].cv_name,
 		    strlen(c->c_vars[i].cv_name)) = i + 1;
+	return 0;
 }
 
 static const struct cvar *
@@ -226,55 +335,77 @@ var_find(const struct conf *c, const char *name, size_t n)
 	return *slot == 0 ? NULL : &c->c_vars[*slot - 1];
 }
 
-/* Record an assignment; the value buffer is handed over to the conf. */
-static void
+/*
+ * Record an assignment; the value buffer is handed over to the conf.
+ * -1 on no memory, the conf left as it was.
+ */
+static int
 var_assign(struct parser *ps, const char *name, size_t n, int line,
     size_t off, size_t end)
 {
 	struct conf *c = ps->ps_conf;
-	struct cvar *v;
-	size_t *slot;
+	struct cvar *v, *nv;
+	size_t *slot, cap;
+	char *cname;
 
-	if ((c->c_nvars + 1) * 2 > c->c_hcap)
-		hash_grow(c);
+	if ((c->c_nvars + 1) * 2 > c->c_hcap && hash_grow(c) == -1)
+		return nomem(ps);
+	if (ps->ps_val == NULL && (ps->ps_val = conf_strndup("", 0)) == NULL)
+		return nomem(ps);
 	slot = var_slot(c, name, n);
 	if (*slot == 0) {
 		if (c->c_nvars == c->c_cap) {
-			c->c_cap = c->c_cap ? c->c_cap * 2 : 32;
-			c->c_vars = reallocarray(c->c_vars, c->c_cap,
-			    sizeof(*c->c_vars));
-			if (c->c_vars == NULL)
-				err(1, NULL);
+			cap = c->c_cap ? c->c_cap * 2 : 32;
+			if ((nv = reallocarray(c->c_vars, cap,
+			    sizeof(*c->c_vars))) == NULL)
+				return nomem(ps);
+			c->c_vars = nv;
+			c->c_cap = cap;
 		}
+		if ((cname = conf_strndup(name, n)) == NULL)
+			return nomem(ps);
 		v = &c->c_vars[c->c_nvars++];
-		v->cv_name = conf_strndup(name, n);
+		v->cv_name = cname;
 		v->cv_value = NULL;
 		*slot = c->c_nvars;
 	} else
 		v = &c->c_vars[*slot - 1];
 	free(v->cv_value);
-	v->cv_value = ps->ps_val != NULL ? ps->ps_val : conf_strndup("", 0);
+	v->cv_value = ps->ps_val;
 	ps->ps_val = NULL;
 	ps->ps_vlen = ps->ps_vcap = 0;
 	v->cv_line = line;
 	v->cv_off = off;
 	v->cv_end = end;
+	return 0;
 }
 
-/* Append the value of the variable NAME (n bytes) or refuse. */
+/*
+ * Append the value of the variable NAME (n bytes) or refuse.  Each value
+ * is capped, but 100000 lines of B=$A could still copy a 1 MiB value
+ * 100000 times: CONF_EXPAND_MAX caps what all expansions copy, which
+ * bounds the parser's memory and time.
+ */
 static int
 expand(struct parser *ps, const char *name, size_t n)
 {
 	const struct cvar *v;
 	char shown[SHOW_MAX + 4];
+	size_t len;
 
 	if ((v = var_find(ps->ps_conf, name, n)) == NULL) {
 		show(shown, sizeof(shown), name, n);
 		return perr(ps, ps->ps_line,
 		    "$%s is not set earlier in the file", shown);
 	}
-	val_add(ps, v->cv_value, strlen(v->cv_value));
-	return 0;
+	len = strlen(v->cv_value);
+	if (len > CONF_EXPAND_MAX - ps->ps_expanded) {
+		show(shown, sizeof(shown), ps->ps_name, ps->ps_nlen);
+		return perr(ps, ps->ps_line, "%s: expansions in the file add "
+		    "up to more than %d bytes", shown, CONF_EXPAND_MAX);
+	}
+	ps->ps_expanded += len;
+	return val_add(ps, v->cv_value, len);
 }
 
 /* ${...} after the "${": only ${NAME}. */
@@ -346,9 +477,8 @@ parse_dollar(struct parser *ps, int quoted)
 		return perr(ps, ps->ps_line,
 		    "special parameter \"$%c\" is not allowed", c);
 	if (c == -1 || is_blank(c) || c == '\n' || (quoted && c == '"')) {
-		val_add(ps, "$", 1);
 		ps->ps_p = p;
-		return 0;
+		return val_add(ps, "$", 1);
 	}
 	return perr(ps, ps->ps_line, "\"$\" must be followed by a variable "
 	    "name (write \"\\$\" for a literal \"$\")");
@@ -365,9 +495,8 @@ parse_squote(struct parser *ps)
 			ps->ps_line++;
 	if (p == ps->ps_end)
 		return perr(ps, line, "unterminated single quote");
-	val_add(ps, s, p - s);
 	ps->ps_p = p + 1;
-	return 0;
+	return val_add(ps, s, p - s);
 }
 
 /* Inside "...": \\ \" \$ \` and backslash-newline are sh's escapes. */
@@ -394,12 +523,14 @@ parse_dquote(struct parser *ps)
 			ps->ps_p += 2;
 		} else if (*p == '\\' && p + 1 < e &&
 		    strchr("\\\"$`", p[1]) != NULL) {
-			val_add(ps, p + 1, 1);
+			if (val_add(ps, p + 1, 1) == -1)
+				return -1;
 			ps->ps_p += 2;
 		} else {
 			if (*p == '\n')
 				ps->ps_line++;
-			val_add(ps, p, 1);
+			if (val_add(ps, p, 1) == -1)
+				return -1;
 			ps->ps_p++;
 		}
 	}
@@ -441,7 +572,7 @@ parse_value(struct parser *ps)
 		else if (*p == '\\') {
 			if (p + 1 == e || p[1] == '\n')
 				return err_continuation(ps);
-			val_add(ps, p + 1, 1);
+			r = val_add(ps, p + 1, 1);
 			ps->ps_p += 2;
 		} else if (*p == '`')
 			return perr(ps, ps->ps_line,
@@ -455,7 +586,7 @@ parse_value(struct parser *ps)
 		else if (*p == '\r')
 			return err_cr(ps);
 		else {
-			val_add(ps, p, 1);
+			r = val_add(ps, p, 1);
 			ps->ps_p++;
 		}
 	}
@@ -542,10 +673,12 @@ parse_assignment(struct parser *ps)
 		    "be set here", (int)n, start);
 	ps->ps_p = p + 1;
 	ps->ps_vlen = 0;
-	if (parse_value(ps) == -1)
+	ps->ps_name = start;
+	ps->ps_nlen = n;
+	if (parse_value(ps) == -1 ||
+	    var_assign(ps, start, n, line, start - ps->ps_conf->c_text,
+	    ps->ps_p - ps->ps_conf->c_text) == -1)
 		return -1;
-	var_assign(ps, start, n, line, start - ps->ps_conf->c_text,
-	    ps->ps_p - ps->ps_conf->c_text);
 	return parse_rest(ps);
 }
 
@@ -580,7 +713,8 @@ parse_lines(struct parser *ps)
 
 /*
  * Parse len bytes of set.conf text named fname (for messages).  Returns a
- * new conf, or NULL with "FILE:LINE: message" in ebuf.
+ * new conf, or NULL with "FILE:LINE: message" in ebuf ("FILE: out of
+ * memory" when malloc fails).
  */
 struct conf *
 conf_parse(const char *buf, size_t len, const char *fname, char *ebuf,
@@ -589,10 +723,18 @@ conf_parse(const char *buf, size_t len, const char *fname, char *ebuf,
 	struct conf *c;
 	struct parser ps;
 
-	c = conf_alloc(sizeof(*c));
+	if ((c = conf_alloc(sizeof(*c))) == NULL) {
+		err_nomem(ebuf, ebufsz, fname);
+		return NULL;
+	}
 	memset(c, 0, sizeof(*c));
-	c->c_fname = conf_strndup(fname, strlen(fname));
-	c->c_text = conf_strndup(buf, len);
+	arc4random_buf(c->c_key, sizeof(c->c_key));
+	if ((c->c_fname = conf_strndup(fname, strlen(fname))) == NULL ||
+	    (c->c_text = conf_strndup(buf, len)) == NULL) {
+		conf_free(c);
+		err_nomem(ebuf, ebufsz, fname);
+		return NULL;
+	}
 	c->c_len = len;
 	memset(&ps, 0, sizeof(ps));
 	ps.ps_conf = c;
@@ -660,17 +802,15 @@ conf_name(const struct conf *c, size_t i)
 	return i < c->c_nvars ? c->c_vars[i].cv_name : NULL;
 }
 
-/*
- * Double-quote value for sh: \ " $ ` get a backslash, everything else
- * (newlines included) stays as is.  Returns a malloc'd "..." string.
- */
-char *
-conf_quote(const char *value)
+/* conf_quote for conf_set: NULL on no memory. */
+static char *
+quote_value(const char *value)
 {
 	const char *s;
 	char *q, *d;
 
-	q = d = conf_alloc(2 * strlen(value) + 3);
+	if ((q = d = conf_alloc(2 * strlen(value) + 3)) == NULL)
+		return NULL;
 	*d++ = '"';
 	for (s = value; *s != '\0'; s++) {
 		if (strchr("\\\"$`", *s) != NULL)
@@ -683,9 +823,26 @@ conf_quote(const char *value)
 }
 
 /*
+ * Double-quote value for sh: \ " $ ` get a backslash, everything else
+ * (newlines included) stays as is.  Returns a malloc'd "..." string;
+ * exits on no memory, since its callers use the result unchecked.
+ */
+char *
+conf_quote(const char *value)
+{
+	char *q;
+
+	if ((q = quote_value(value)) == NULL)
+		err(1, NULL);
+	return q;
+}
+
+/*
  * Replace the last assignment of name by name="value" (or append one),
  * then parse the new text again so later references see the new value.
- * Returns 0, or -1 after a warning when name cannot be assigned.
+ * Returns 0, or -1 after a warning when name cannot be assigned, the
+ * new text is refused (a value over the caps) or memory runs out; c is
+ * unchanged then.
  */
 int
 conf_set(struct conf *c, const char *name, const char *value)
@@ -707,7 +864,10 @@ conf_set(struct conf *c, const char *name, const char *value)
 		    name);
 		return -1;
 	}
-	q = conf_quote(value);
+	if ((q = quote_value(value)) == NULL) {
+		warnx("%s: out of memory", c->c_fname);
+		return -1;
+	}
 	if ((v = var_find(c, name, n)) != NULL)
 		len = asprintf(&text, "%.*s%s=%s%s", (int)v->cv_off, c->c_text,
 		    name, q, c->c_text + v->cv_end);
@@ -715,12 +875,15 @@ conf_set(struct conf *c, const char *name, const char *value)
 		len = asprintf(&text, "%s%s%s=%s\n", c->c_text, c->c_len > 0 &&
 		    c->c_text[c->c_len - 1] != '\n' ? "\n" : "", name, q);
 	free(q);
-	if (len == -1)
-		err(1, NULL);
+	if (len == -1) {
+		warnx("%s: out of memory", c->c_fname);
+		return -1;
+	}
 	nc = conf_parse(text, len, c->c_fname, msg, sizeof(msg));
 	free(text);
 	if (nc == NULL) {
-		warnx("%s", msg);	/* only if the rules above are wrong */
+		/* No memory, a value over the caps, or the rules above wrong. */
+		warnx("%s", msg);
 		return -1;
 	}
 	/* Swap the contents so the caller's pointer stays valid. */
@@ -731,9 +894,16 @@ conf_set(struct conf *c, const char *name, const char *value)
 	return 0;
 }
 
-/* The text conffile_write would write, malloc'd. */
+/*
+ * The text conffile_write would write, malloc'd; exits on no memory,
+ * since its callers use the result unchecked.
+ */
 char *
 conf_text(const struct conf *c)
 {
-	return conf_strndup(c->c_text, c->c_len);
+	char *t;
+
+	if ((t = conf_strndup(c->c_text, c->c_len)) == NULL)
+		err(1, NULL);
+	return t;
 }

@@ -11,6 +11,16 @@
 
 #define CONF_MAX	(1024 * 1024)	/* largest file read; none comes near */
 
+/*
+ * What the file may expand to, so that a small file cannot make the
+ * parser take unbounded memory or time: each $NAME copies a value, and
+ * 30 lines of A1="$A0$A0" would make one of 1 GiB.  A value may be as
+ * long as the file; all the $NAME expansions of one parse together 16
+ * times that.  Real files have a few hundred bytes of values.
+ */
+#define CONF_VALUE_MAX	CONF_MAX	/* one value, after expansion */
+#define CONF_EXPAND_MAX	(16 * CONF_MAX)	/* bytes copied by all $NAME */
+
 struct conf;
 
 /*
