@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/siphash.h"
 #include "core/common.h"
 
 #define SHOW_MAX	40		/* bytes of user text quoted in errors */
@@ -216,35 +217,6 @@ val_add(struct parser *ps, const char *s, size_t n)
 	return 0;
 }
 
-#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
-
-static void
-sip_round(uint64_t v[4])
-{
-	v[0] += v[1];
-	v[1] = ROTL64(v[1], 13) ^ v[0];
-	v[0] = ROTL64(v[0], 32);
-	v[2] += v[3];
-	v[3] = ROTL64(v[3], 16) ^ v[2];
-	v[0] += v[3];
-	v[3] = ROTL64(v[3], 21) ^ v[0];
-	v[2] += v[1];
-	v[1] = ROTL64(v[1], 17) ^ v[2];
-	v[2] = ROTL64(v[2], 32);
-}
-
-/* Up to 8 bytes at p as a little-endian number. */
-static uint64_t
-load_le(const char *p, size_t n)
-{
-	uint64_t m = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		m |= (uint64_t)(unsigned char)p[i] << (8 * i);
-	return m;
-}
-
 /*
  * SipHash-2-4 of the name under the conf's random key (arc4random_buf
  * in conf_parse; one key per conf, so no global state).  With unkeyed
@@ -262,31 +234,7 @@ load_le(const char *p, size_t n)
 static size_t
 hash_name(const uint64_t key[2], const char *name, size_t n)
 {
-	uint64_t v[4], m;
-	size_t len = n;
-
-	v[0] = key[0] ^ 0x736f6d6570736575ULL;
-	v[1] = key[1] ^ 0x646f72616e646f6dULL;
-	v[2] = key[0] ^ 0x6c7967656e657261ULL;
-	v[3] = key[1] ^ 0x7465646279746573ULL;
-	for (; n >= 8; n -= 8, name += 8) {
-		m = load_le(name, 8);
-		v[3] ^= m;
-		sip_round(v);
-		sip_round(v);
-		v[0] ^= m;
-	}
-	m = (uint64_t)len << 56 | load_le(name, n);
-	v[3] ^= m;
-	sip_round(v);
-	sip_round(v);
-	v[0] ^= m;
-	v[2] ^= 0xff;
-	sip_round(v);
-	sip_round(v);
-	sip_round(v);
-	sip_round(v);
-	return (size_t)(v[0] ^ v[1] ^ v[2] ^ v[3]);
+	return (size_t)siphash24(key, name, n);
 }
 
 /* Slot of name in the hash: its index + 1 if present, else 0. */
