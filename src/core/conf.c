@@ -738,3 +738,21 @@ conf_text(const struct conf *c)
 {
 	return conf_strndup(c->c_text, c->c_len);
 }
+
+/*
+ * Where the value of name's last assignment sits in conf_text(c), as
+ * written (quotes and $references included): [*off, *off + *len).
+ * Returns 0, or -1 when name is not assigned.
+ */
+int
+conf_raw(const struct conf *c, const char *name, size_t *off, size_t *len)
+{
+	size_t n = strlen(name);
+	const struct cvar *v = var_find(c, name, n);
+
+	if (v == NULL)
+		return -1;
+	*off = v->cv_off + n + 1;	/* past "NAME=" */
+	*len = v->cv_end - *off;
+	return 0;
+}
