@@ -16,7 +16,8 @@ LIBS =		$(BSD_LIBS)
 # The layers (src/README): core (pure), host (mechanisms), cmd (commands).
 CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/create_text.o src/core/ident.o src/core/json.o \
-		src/core/sv.o src/core/util.o src/core/valid.o src/core/vm.o
+		src/core/settings.o src/core/sv.o src/core/util.o \
+		src/core/valid.o src/core/vm.o
 HOST_OBJS =	src/host/conffile.o src/host/file.o src/host/functions.o \
 		src/host/hook.o src/host/paths.o src/host/port.o src/host/rc.o \
 		src/host/runtime.o src/host/spawn.o src/host/supervise.o \
@@ -31,7 +32,8 @@ LIB_OBJS =	$(CORE_OBJS) $(HOST_OBJS) $(CMD_OBJS)
 MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/create_text.h src/core/ident.h \
-		src/core/json.h src/core/sv.h src/core/util.h src/core/valid.h \
+		src/core/json.h src/core/settings.h src/core/sv.h \
+		src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/file.h \
 		src/host/functions.h src/host/hook.h src/host/paths.h \
 		src/host/port.h src/host/rc.h src/host/runtime.h \
