@@ -118,6 +118,7 @@ install: kvm
 	cp share/functions $(DESTDIR)$(PREFIX)/share/kvm/functions
 	cp man/kvm.8 $(DESTDIR)$(PREFIX)/share/man/man8/kvm.8
 	cp man/kvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/kvm.conf.5
+	cp man/set.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/set.conf.5
 
 SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/zfs-fuse-up.sh tests/run.sh bench/bench.sh .ci/run \
@@ -126,7 +127,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route
 
 lint:
-	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
+	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5 man/set.conf.5
 	for f in $(SH_FILES); do dash -n $$f || exit 1; done
 	shellcheck -s sh $(SH_FILES)
 
