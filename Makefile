@@ -47,9 +47,10 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
-		tests/supervise_test
+		tests/supervise_test tests/settings_test
 # Small programs the sh tests use to see what the C code sees.
-TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun
+TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
+		tests/settingsdump
 
 all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 
@@ -81,16 +82,21 @@ tests/valid_test: tests/valid_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/valid_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/argv_test: tests/argv_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argv_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/settings_test: tests/settings_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
 tests/argvdump: tests/argvdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argvdump.o src/libkvm.a $(LIBS)
+tests/settingsdump: tests/settingsdump.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/settingsdump.o src/libkvm.a $(LIBS)
 
 tests/ptyrun: tests/ptyrun.o
 	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
 
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
+tests/settingsdump.o tests/settings_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -101,6 +107,8 @@ tests/valid_test.o: tests/valid_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/valid_test.c -o $@
 tests/argv_test.o: tests/argv_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/argv_test.c -o $@
+tests/settings_test.o: tests/settings_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/settings_test.c -o $@
 
 # The suite: kyua runs every program listed in tests/Kyuafile.
 check: all

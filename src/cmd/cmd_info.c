@@ -479,8 +479,8 @@ text_print(const struct info *in)
 		line(label("Com"), "stdio");
 	line(label("VNCport"), "%s", in->vnc[0] != '\0' ? in->vnc :
 	    "none");
-	line(label("OnFault"), "%s", vm->onfault == ONFAULT_RESTART ? "restart" :
-	    "stop");
+	line(label("OnFault"), "%s", vm->onfault == ONFAULT_RESTART ?
+	    "restart" : "stop");
 	line("dataset", "%s", in->dataset);
 	line("origin", "%s", !in->zfs_ok ? "?" :
 	    in->origin[0] != '\0' ? in->origin : "-");

@@ -646,7 +646,8 @@ static const struct setting settings[] = {
 	  .s_explain =
 	    "OnFault: after a triple fault or a bhyve error: stop, or restart "
 	    "(at\n"
-	    "most 3 restarts within 60 seconds, then stop).  Default: stop.\n" },
+	    "most 3 restarts within 60 seconds, then stop).  Default: "
+	    "stop.\n" },
 };
 
 #define NSETTINGS	(sizeof(settings) / sizeof(settings[0]))

@@ -42,7 +42,7 @@ typedef int	setting_parse_fn(struct vm *vm, const char *label,
 
 struct setting {
 	const char		*s_name;
-	const char		*s_type;	/* for the manual: number, ... */
+	const char		*s_type;	/* in the manual: number, ... */
 	const char		*s_default;	/* NULL: none */
 	int			 s_flags;	/* SETTING_EMPTY */
 	setting_parse_fn	*s_parse;
