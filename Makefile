@@ -15,9 +15,11 @@ LIBS =		$(BSD_LIBS)
 # Everything but main.o goes into libkvm.a so the unit tests link it.
 # The layers (src/README): core (pure), host (mechanisms), cmd (commands).
 CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
+		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/create_text.o src/core/ident.o src/core/json.o \
-		src/core/sv.o src/core/util.o src/core/valid.o src/core/vm.o
+		src/core/settings.o src/core/sv.o src/core/util.o \
+		src/core/valid.o src/core/vm.o
 HOST_OBJS =	src/host/conffile.o src/host/file.o src/host/functions.o \
 		src/host/hook.o src/host/paths.o src/host/port.o src/host/rc.o \
 		src/host/runtime.o src/host/spawn.o src/host/supervise.o \
@@ -31,9 +33,10 @@ CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_con
 LIB_OBJS =	$(CORE_OBJS) $(HOST_OBJS) $(CMD_OBJS)
 MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
-		src/core/conf.h src/core/create_text.h src/core/ident.h \
-		src/core/json.h src/core/siphash.h src/core/sv.h src/core/util.h \
-		src/core/valid.h \
+		src/core/conf.h src/core/conf_impl.h src/core/create_text.h \
+		src/core/ident.h \
+		src/core/json.h src/core/settings.h src/core/siphash.h \
+		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/file.h \
 		src/host/functions.h src/host/hook.h src/host/paths.h \
 		src/host/port.h src/host/rc.h src/host/runtime.h \
@@ -47,9 +50,10 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
-		tests/supervise_test tests/cmd_test
+		tests/supervise_test tests/cmd_test tests/settings_test
 # Small programs the sh tests use to see what the C code sees.
-TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun
+TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
+		tests/settingsdump
 
 all: kvm tests/sim/sim $(UNIT_TESTS) $(TEST_TOOLS)
 
@@ -84,16 +88,22 @@ tests/argv_test: tests/argv_test.o src/libkvm.a
 # Without src/main.o: proves the library links on its own.
 tests/cmd_test: tests/cmd_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/cmd_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/settings_test: tests/settings_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
 tests/argvdump: tests/argvdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/argvdump.o src/libkvm.a $(LIBS)
+tests/settingsdump: tests/settingsdump.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/settingsdump.o src/libkvm.a $(LIBS)
 
 tests/ptyrun: tests/ptyrun.o
 	$(CC) $(ALL_CFLAGS) -o $@ tests/ptyrun.o $(LIBS) $(PTY_LIBS)
 
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o tests/cmd_test.o: $(HEADERS) config.mk
+tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
+tests/settingsdump.o tests/settings_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -106,6 +116,8 @@ tests/argv_test.o: tests/argv_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/argv_test.c -o $@
 tests/cmd_test.o: tests/cmd_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cmd_test.c -o $@
+tests/settings_test.o: tests/settings_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/settings_test.c -o $@
 
 # The suite: kyua runs every program listed in tests/Kyuafile.
 check: all
@@ -135,7 +147,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm
-	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5
+	mandoc -Tlint -Wwarning man/kvm.8 man/kvm.conf.5 man/set.conf.5
 	for f in $(SH_FILES); do dash -n $$f || exit 1; done
 	shellcheck -s sh $(SH_FILES)
 	sh tools/layers.sh src

@@ -2,7 +2,9 @@
  * cmd_check.c: "kvm check [name ...]" reads each VM's set.conf and run
  * without changing anything and reports problems as FILE:LINE: message:
  * syntax, settings, missing files, sh syntax of run, missing hooks, and
- * (as warnings) variables one typo away from a known one.
+ * (as warnings) variables one typo away from a known one.  The known
+ * variables and the order of the settings errors are the settings
+ * table's (settings.c).
  */
 #include <ctype.h>
 #include <err.h>
@@ -14,6 +16,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/conf.h"
+#include "core/settings.h"
 #include "core/util.h"
 #include "core/vm.h"
 #include "host/conffile.h"
@@ -22,13 +25,6 @@
 #include "host/spawn.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
-
-static const char *const known_vars[] = {
-	"Cores", "Mem", "VMrom", "VMoptions", "UUID", "Disk", "DiskDriver",
-	"DiskSerial", "Iso", "Console", "VNCbind", "VNCport", "VNCsize",
-	"VNCwait", "VNCpassword", "Com", "Devices", "GrubRoot", "GrubConfig",
-	"OnFault", NULL
-};
 
 /*
  * 1 if a and b differ by one edit (insert, delete, substitute, swap of
@@ -54,24 +50,23 @@ one_typo(const char *a, const char *b)
 	return strcmp(a + i, b + i + 1) == 0;
 }
 
+/* Warn about free variables one typo away from a known one. */
 static void
 check_typos(const struct conf *c, const char *path)
 {
-	const char *const *k;
+	const struct setting *s;
 	const char *n;
-	size_t i;
-	int known;
+	size_t i, k;
 
 	for (i = 0; i < conf_count(c); i++) {
 		n = conf_name(c, i);
-		known = 0;
-		for (k = known_vars; *k != NULL && !known; k++)
-			known = strcmp(n, *k) == 0;
-		for (k = known_vars; *k != NULL && !known; k++) {
-			if (one_typo(n, *k)) {
+		if (settings_find(n) != NULL)
+			continue;
+		for (k = 0; (s = settings_at(k)) != NULL; k++) {
+			if (one_typo(n, s->s_name)) {
 				warnx("%s:%d: warning: %s is not a kvm "
 				    "variable (did you mean %s?)", path,
-				    conf_line(c, n), n, *k);
+				    conf_line(c, n), n, s->s_name);
 				break;
 			}
 		}
@@ -139,70 +134,34 @@ check_run(const struct kvm_ctx *ctx, const char *path)
 	return r;
 }
 
-/*
- * The variable an error of vm_from_conf is about: the one assigned on
- * the error's line, or Mem when it is missing.  NULL when unknown.
- */
-static const char *
-error_var(const struct conf *c, const char *path, const char *e)
+/* Print one settings error; go on to the next. */
+static int
+check_error(const struct vm_err *e, void *arg)
 {
-	size_t i, l = strlen(path);
-	long line;
+	char text[KVM_ERR_MAX];
 
-	if (strncmp(e, path, l) != 0 || e[l] != ':')
-		return NULL;
-	if (strcmp(e + l, ": Mem is not set") == 0)
-		return "Mem";
-	line = strtol(e + l + 1, NULL, 10);
-	for (i = 0; line > 0 && i < conf_count(c); i++)
-		if (conf_line(c, conf_name(c, i)) == line)
-			return conf_name(c, i);
-	return NULL;
-}
-
-static size_t
-count_lines(const struct conf *c)
-{
-	char *t = conf_text(c), *p;
-	size_t n = 0;
-
-	for (p = t; *p != '\0'; p++)
-		n += *p == '\n';
-	free(t);
-	return n;
+	(void)arg;
+	vm_err_text(e, text, sizeof(text));
+	warnx("%s", text);
+	return 0;
 }
 
 /*
- * Report every settings error, not only the first: after each one the
- * variable gets its default (Mem, which has none, a stand-in) in this
- * in-memory copy and the settings are read again.  It stops when an
- * error cannot be tied to a variable or the edit moved later lines.
+ * Report every settings error, in the order of the settings table; the
+ * files are checked only when the settings are sound.
  */
 static int
-check_settings(const struct kvm_ctx *ctx, struct conf *c, const char *name,
-    const char *dir, const char *path)
+check_settings(const struct kvm_ctx *ctx, const struct conf *c,
+    const char *name, const char *dir)
 {
 	char e[KVM_ERR_MAX];
-	const char *var;
 	struct vm vm;
-	size_t lines = count_lines(c);
-	int r = 0, n;
+	int r = 0;
 
-	for (n = 0; n < 64; n++) {
-		if (vm_from_conf(&vm, c, name, dir, ctx->home, e,
-		    sizeof(e)) == 0)
-			break;
-		warnx("%s", e);
-		r = -1;
-		if ((var = error_var(c, path, e)) == NULL ||
-		    conf_set(c, var, strcmp(var, "Mem") == 0 ? "1G" : "") ==
-		    -1 || count_lines(c) != lines)
-			return -1;
-	}
-	if (n == 64)
+	if (vm_from_conf_each(&vm, c, name, dir, ctx->home, check_error,
+	    NULL) == -1)
 		return -1;
-	/* Files are only worth checking against the real settings. */
-	if (r == 0 && vm_check_files(&vm, e, sizeof(e)) == -1) {
+	if (vm_check_files(&vm, e, sizeof(e)) == -1) {
 		warnx("%s", e);
 		r = -1;
 	}
@@ -227,7 +186,7 @@ check_one(const struct kvm_ctx *ctx, const char *name)
 		r = -1;
 	} else {
 		check_typos(c, path);
-		r = check_settings(ctx, c, name, dir, path);
+		r = check_settings(ctx, c, name, dir);
 		conf_free(c);
 	}
 	if (vm_dir(ctx, name, "run", path, sizeof(path)) == -1 ||

@@ -180,48 +180,6 @@ clone_words(const struct clone_ctx *cc, const char *s)
 }
 
 /*
- * The value of name's last assignment as written in the file (quotes
- * and $references included) and where NAME=value sits, [*off, *end).
- * conf does not show it, so a copy gets a marker value and the bytes it
- * replaced are the assignment.  NULL if name is not assigned.
- */
-static char *
-clone_raw(const struct conf *c, const char *name, size_t *off, size_t *end)
-{
-	static const char mark[] = "kvm-clone-raw-value-marker";
-	char e[KVM_ERR_MAX], *t0, *t1, *needle, *p, *raw = NULL;
-	struct conf *copy;
-	size_t l0, l1;
-
-	if (conf_get(c, name) == NULL)
-		return NULL;
-	t0 = conf_text(c);
-	l0 = strlen(t0);
-	if ((copy = conf_parse(t0, l0, "set.conf", e, sizeof(e))) == NULL ||
-	    conf_set(copy, name, mark) == -1) {
-		conf_free(copy);
-		free(t0);
-		return NULL;
-	}
-	t1 = conf_text(copy);
-	l1 = strlen(t1);
-	if (asprintf(&needle, "%s=\"%s\"", name, mark) == -1)
-		err(1, NULL);
-	if ((p = strstr(t1, needle)) != NULL) {
-		*off = (size_t)(p - t1);
-		*end = l0 - (l1 - *off - strlen(needle));
-		if ((raw = strndup(t0 + *off + strlen(name) + 1,
-		    *end - *off - strlen(name) - 1)) == NULL)
-			err(1, NULL);
-	}
-	free(needle);
-	free(t1);
-	conf_free(copy);
-	free(t0);
-	return raw;
-}
-
-/*
  * Set name so that it reads value: by editing its text as written with
  * edit (keeping quotes and $references, e.g. Devices="4,virtio-net,$LAN"
  * stays a reference), when the edited text reads exactly value; else as
@@ -231,32 +189,32 @@ static int
 clone_set(struct conf **cp, const struct clone_ctx *cc, const char *name,
     const char *value, char *(*edit)(const struct clone_ctx *, const char *))
 {
-	char e[KVM_ERR_MAX], *raw, *inner, *ed, *t0, *text;
+	char e[KVM_ERR_MAX], *inner, *ed, *t0, *text;
+	const char *raw;
 	struct conf *nc = NULL;
-	size_t off, end, n;
+	size_t off, n;
 	int q, len;
 
-	if ((raw = clone_raw(*cp, name, &off, &end)) != NULL) {
-		n = strlen(raw);
+	if (conf_raw(*cp, name, &off, &n) == 0) {
+		t0 = conf_text(*cp);
+		raw = t0 + off;
 		q = n >= 2 && (raw[0] == '"' || raw[0] == '\'') &&
 		    raw[n - 1] == raw[0];
 		if ((inner = strndup(raw + q, n - 2 * q)) == NULL)
 			err(1, NULL);
 		if ((ed = edit(cc, inner)) != NULL) {
 			/* The quote (q bytes of raw) goes around the edit. */
-			t0 = conf_text(*cp);
-			len = asprintf(&text, "%.*s%s=%.*s%s%.*s%s", (int)off,
-			    t0, name, q, raw, ed, q, raw, t0 + end);
+			len = asprintf(&text, "%.*s%.*s%s%.*s%s", (int)off, t0,
+			    q, raw, ed, q, raw, raw + n);
 			if (len == -1)
 				err(1, NULL);
 			nc = conf_parse(text, (size_t)len, cc->cc_path, e,
 			    sizeof(e));
 			free(text);
-			free(t0);
 		}
 		free(ed);
 		free(inner);
-		free(raw);
+		free(t0);
 	}
 	if (nc != NULL && strcmp(conf_get(nc, name), value) == 0) {
 		conf_free(*cp);

@@ -23,6 +23,7 @@
 #include "core/common.h"
 #include "core/conf.h"
 #include "core/create_text.h"
+#include "core/settings.h"
 #include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
@@ -53,37 +54,50 @@ static int	check_driver(struct create *, const char *, char *, size_t);
 static int	check_console(struct create *, const char *, char *, size_t);
 static int	check_iso(struct create *, const char *, char *, size_t);
 
-/* In the order they are checked and asked. */
+/* The disk size is no set.conf variable: create's own question. */
+static const struct setting_ask disk_size = { 's', "Disk size",
+	"disk size", "20G", "disk size" };
+
+/*
+ * In the order they are checked and asked; flag, question and default
+ * of a set.conf variable come from its row in the settings table.
+ */
 static const struct {
-	int		 opt;		/* the flag's letter */
-	const char	*prompt;	/* with the choices, if any */
-	const char	*missing;	/* "no %s given" */
-	const char	*def;		/* the -y default */
+	const char	*var;		/* the variable, NULL: disk_size */
 	check_fn	 check;
 } questions[NQ] = {
-	{ 'c', "Cores (1-255)", "number of cores", "1", check_cores },
-	{ 'm', "Memory", "memory size", "1G", check_mem },
-	{ 's', "Disk size", "disk size", "20G", check_disk },
-	{ 'l', "Loader (uefi, grub, bhyveload)", "loader", "uefi",
-	    check_loader },
-	{ 'd', "Disk driver (nvme, virtio-blk, ahci-hd)", "disk driver",
-	    "nvme", check_driver },
-	{ 'C', "Console (vnc, com)", "console", "com", check_console },
-	{ 'i', "ISO image", NULL, "", check_iso },
+	{ "Cores", check_cores },
+	{ "Mem", check_mem },
+	{ NULL, check_disk },
+	{ "VMrom", check_loader },
+	{ "DiskDriver", check_driver },
+	{ "Console", check_console },
+	{ "Iso", check_iso },
 };
 
 static const char *const loaders[] = { "uefi", "grub", "bhyveload", NULL };
-static const char *const drivers[] = { "nvme", "virtio-blk", "ahci-hd",
-	NULL };
 static const char *const consoles[] = { "vnc", "com", NULL };
 
+/* How question q is asked. */
+static const struct setting_ask *
+ask_of(int q)
+{
+	const struct setting *s;
+
+	if (questions[q].var == NULL)
+		return &disk_size;
+	if ((s = settings_find(questions[q].var)) == NULL)
+		errx(1, "internal error: no setting %s", questions[q].var);
+	return &s->s_ask;
+}
+
 /*
- * v must be one of list: 0 and v copied to dst, or -1 and "WHAT must be
- * a, b or c, not \"v\"".
+ * v must be one of list: 0 and v stored as var, or -1 and "WHAT must be
+ * a, b or c, not \"v\"" (WHAT: create's name for var).
  */
 static int
-choice(const char *what, const char *v, const char *const *list, char *dst,
-    size_t dstsz, char *err, size_t errsz)
+choice(struct create *c, const char *var, const char *v,
+    const char *const *list, char *err, size_t errsz)
 {
 	char msg[128];
 	size_t i;
@@ -91,7 +105,7 @@ choice(const char *what, const char *v, const char *const *list, char *dst,
 	msg[0] = '\0';
 	for (i = 0; list[i] != NULL; i++) {
 		if (strcmp(v, list[i]) == 0) {
-			strlcpy(dst, v, dstsz);
+			create_set(&c->cs, var, v);
 			return 0;
 		}
 		if (i > 0)
@@ -99,43 +113,47 @@ choice(const char *what, const char *v, const char *const *list, char *dst,
 			    sizeof(msg));
 		strlcat(msg, list[i], sizeof(msg));
 	}
-	return errf(err, errsz, "%s must be %s, not \"%s\"", what, msg, v);
+	return errf(err, errsz, "%s must be %s, not \"%s\"",
+	    settings_find(var)->s_ask.sa_label, msg, v);
+}
+
+/*
+ * v read by var's parser, as start will read it, into vm; messages name
+ * it the way create does.  0, or -1 and a message.
+ */
+static int
+parse(const char *var, const char *v, struct vm *vm, char *err,
+    size_t errsz)
+{
+	const struct setting *s = settings_find(var);
+
+	memset(vm, 0, sizeof(*vm));
+	return s->s_parse(vm, s->s_ask.sa_label, v, err, errsz);
 }
 
 static int
 check_cores(struct create *c, const char *v, char *err, size_t errsz)
 {
-	unsigned n;
+	struct vm vm;
+	char n[16];
 
-	if (valid_uint("cores", v, 1, KVM_CORES_MAX, &n, err, errsz) == -1)
+	if (parse("Cores", v, &vm, err, errsz) == -1)
 		return -1;
-	snprintf(c->cs.cs_cores, sizeof(c->cs.cs_cores), "%u", n);
+	snprintf(n, sizeof(n), "%u", vm.cores);
+	create_set(&c->cs, "Cores", n);
 	return 0;
 }
 
-/* A size as set.conf keeps it: as typed, with the unit in capitals. */
-static int
-size_copy(const char *v, char *dst, size_t dstsz, char *err, size_t errsz)
-{
-	size_t n;
-
-	if (strlcpy(dst, v, dstsz) >= dstsz)
-		return errf(err, errsz, "size \"%s\" is too long", v);
-	n = strlen(dst);
-	dst[n - 1] = (char)toupper((unsigned char)dst[n - 1]);
-	return 0;
-}
-
+/* Mem as set.conf keeps it: as typed, with the unit in capitals. */
 static int
 check_mem(struct create *c, const char *v, char *err, size_t errsz)
 {
-	uint64_t bytes;
+	struct vm vm;
 
-	if (valid_size("memory", v, &bytes, err, errsz) == -1)
+	if (parse("Mem", v, &vm, err, errsz) == -1)
 		return -1;
-	if (bytes % 4096 != 0)
-		return errf(err, errsz, "memory must be a multiple of 4K");
-	return size_copy(v, c->cs.cs_mem, sizeof(c->cs.cs_mem), err, errsz);
+	create_set(&c->cs, "Mem", vm.memstr);
+	return 0;
 }
 
 static int
@@ -143,7 +161,7 @@ check_disk(struct create *c, const char *v, char *err, size_t errsz)
 {
 	uint64_t bytes;
 
-	if (valid_size("disk size", v, &bytes, err, errsz) == -1)
+	if (valid_size(disk_size.sa_label, v, &bytes, err, errsz) == -1)
 		return -1;
 	/* ftruncate takes an off_t. */
 	if (bytes > (uint64_t)INT64_MAX)
@@ -175,13 +193,13 @@ check_firmware(const struct create *c, char *err, size_t errsz)
 	return 0;
 }
 
+/* Create offers the named loaders only, not a firmware path. */
 static int
 check_loader(struct create *c, const char *v, char *err, size_t errsz)
 {
 	const char *con = c->flag[Q_CONSOLE];
 
-	if (choice("loader", v, loaders, c->cs.cs_loader,
-	    sizeof(c->cs.cs_loader), err, errsz) == -1)
+	if (choice(c, "VMrom", v, loaders, err, errsz) == -1)
 		return -1;
 	if (strcmp(v, "uefi") != 0 && con != NULL && strcmp(con, "vnc") == 0)
 		return errf(err, errsz, "console vnc needs the uefi loader");
@@ -193,19 +211,24 @@ check_loader(struct create *c, const char *v, char *err, size_t errsz)
 static int
 check_driver(struct create *c, const char *v, char *err, size_t errsz)
 {
-	return choice("disk driver", v, drivers, c->cs.cs_driver,
-	    sizeof(c->cs.cs_driver), err, errsz);
+	struct vm vm;
+
+	if (parse("DiskDriver", v, &vm, err, errsz) == -1)
+		return -1;
+	create_set(&c->cs, "DiskDriver", vm.disk_driver);
+	return 0;
 }
 
 static int
 check_console(struct create *c, const char *v, char *err, size_t errsz)
 {
-	if (choice("console", v, consoles, c->cs.cs_console,
-	    sizeof(c->cs.cs_console), err, errsz) == -1)
+	const char *loader = create_get(&c->cs, "VMrom");
+
+	if (choice(c, "Console", v, consoles, err, errsz) == -1)
 		return -1;
 	/* Not yet settled: check_loader looks at the console flag. */
-	if (strcmp(v, "vnc") == 0 && c->cs.cs_loader[0] != '\0' &&
-	    strcmp(c->cs.cs_loader, "uefi") != 0)
+	if (strcmp(v, "vnc") == 0 && loader != NULL &&
+	    strcmp(loader, "uefi") != 0)
 		return errf(err, errsz, "console vnc needs the uefi loader");
 	return 0;
 }
@@ -213,8 +236,12 @@ check_console(struct create *c, const char *v, char *err, size_t errsz)
 static int
 check_iso(struct create *c, const char *v, char *err, size_t errsz)
 {
-	return file_iso_path(v, c->cs.cs_iso, sizeof(c->cs.cs_iso), err,
-	    errsz);
+	char iso[PATH_MAX];
+
+	if (file_iso_path(v, iso, sizeof(iso), err, errsz) == -1)
+		return -1;
+	create_set(&c->cs, "Iso", iso);
+	return 0;
 }
 
 /* Strip leading and trailing blanks and the newline, in place. */
@@ -238,13 +265,14 @@ trim(char *s)
 static int
 ask(struct create *c, enum question q)
 {
+	const struct setting_ask *sa = ask_of(q);
 	char err[KVM_ERR_MAX], *line = NULL;
 	const char *a;
 	size_t cap = 0;
 
 	for (;;) {
-		printf("%s [%s]: ", questions[q].prompt,
-		    *questions[q].def != '\0' ? questions[q].def : "none");
+		printf("%s [%s]: ", sa->sa_prompt,
+		    *sa->sa_default != '\0' ? sa->sa_default : "none");
 		fflush(stdout);
 		if (getline(&line, &cap, stdin) == -1) {
 			free(line);
@@ -255,7 +283,7 @@ ask(struct create *c, enum question q)
 		}
 		a = trim(line);
 		if (*a == '\0')
-			a = questions[q].def;
+			a = sa->sa_default;
 		if (questions[q].check(c, a, err, sizeof(err)) == 0)
 			break;
 		warnx("%s: %s", c->name, err);
@@ -276,7 +304,7 @@ create_settle(struct create *c, int yes)
 
 	for (q = 0; q < NQ; q++) {
 		if (c->flag[q] == NULL)
-			missing += questions[q].missing != NULL;
+			missing += ask_of(q)->sa_missing != NULL;
 		else if (questions[q].check(c, c->flag[q], err,
 		    sizeof(err)) == -1) {
 			warnx("%s: %s", c->name, err);
@@ -285,10 +313,10 @@ create_settle(struct create *c, int yes)
 	}
 	if (missing > 0 && !yes && !isatty(STDIN_FILENO)) {
 		for (q = 0; q < NQ; q++)
-			if (c->flag[q] == NULL && questions[q].missing != NULL)
+			if (c->flag[q] == NULL && ask_of(q)->sa_missing != NULL)
 				warnx("%s: no %s given (use -%c, or -y for the "
-				    "default)", c->name, questions[q].missing,
-				    questions[q].opt);
+				    "default)", c->name, ask_of(q)->sa_missing,
+				    ask_of(q)->sa_flag);
 		return -1;
 	}
 	for (q = 0; q < NQ; q++) {
@@ -297,7 +325,7 @@ create_settle(struct create *c, int yes)
 		if (missing > 0 && !yes) {
 			if (ask(c, (enum question)q) == -1)
 				return -1;
-		} else if (questions[q].check(c, questions[q].def, err,
+		} else if (questions[q].check(c, ask_of(q)->sa_default, err,
 		    sizeof(err)) == -1) {
 			warnx("%s: %s", c->name, err);
 			return -1;
@@ -358,7 +386,7 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 	if (pathf(path, sizeof(path), "%s/disk", dir) == -1 ||
 	    create_disk(c, path) == -1)
 		return -1;
-	if (strcmp(c->cs.cs_loader, "uefi") == 0 &&
+	if (strcmp(create_get(&c->cs, "VMrom"), "uefi") == 0 &&
 	    (pathf(src, sizeof(src), "%s/firmware/BHYVE_UEFI_VARS.fd",
 	    c->ctx->home) == -1 ||
 	    pathf(path, sizeof(path), "%s/uefi-vars.fd", dir) == -1 ||
@@ -469,21 +497,36 @@ out:
 	return r;
 }
 
+/* getopt's string: -y and a flag with an argument per question. */
+static void
+create_optstring(char *buf, size_t sz)
+{
+	char opt[3] = { 0, ':', '\0' };
+	int q;
+
+	strlcpy(buf, "+y", sz);
+	for (q = 0; q < NQ; q++) {
+		opt[0] = (char)ask_of(q)->sa_flag;
+		strlcat(buf, opt, sz);
+	}
+}
+
 int
 cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct create c;
-	char err[KVM_ERR_MAX];
-	int ch, q, yes = 0;
+	char err[KVM_ERR_MAX], opts[3 + 2 * NQ];
+	int ch, q, r, yes = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
-	while ((ch = getopt(argc, argv, "+yc:m:s:l:d:C:i:")) != -1) {
+	create_optstring(opts, sizeof(opts));
+	while ((ch = getopt(argc, argv, opts)) != -1) {
 		if (ch == 'y') {
 			yes = 1;
 			continue;
 		}
-		for (q = 0; q < NQ && questions[q].opt != ch; q++)
+		for (q = 0; q < NQ && ask_of(q)->sa_flag != ch; q++)
 			continue;
 		if (q == NQ)
 			cmd_usage(cmd);
@@ -502,7 +545,7 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		warnx("%s: already exists", c.name);
 		return 1;
 	}
-	if (create_settle(&c, yes) == -1 || create_make(&c) == -1)
-		return 1;
-	return 0;
+	r = create_settle(&c, yes) == -1 || create_make(&c) == -1 ? 1 : 0;
+	create_settings_free(&c.cs);
+	return r;
 }

@@ -3,8 +3,8 @@
  * there is to know about one VM into struct info: its settings
  * (set.conf), its runtime state, its disk as stat(2) sees it, the
  * bridges of its taps (one ifconfig), its origin and snapshots (zfs.c)
- * and its rc.d script; then prints it as "key: value" lines or as one
- * JSON object.
+ * and its rc.d script; then prints it as "key: value" lines (a setting's
+ * key is its info label in the settings table) or as one JSON object.
  */
 #include <sys/stat.h>
 
@@ -21,6 +21,7 @@
 #include "core/bhyve_argv.h"
 #include "core/common.h"
 #include "core/json.h"
+#include "core/settings.h"
 #include "core/vm.h"
 #include "host/file.h"
 #include "host/paths.h"
@@ -353,6 +354,15 @@ line(const char *key, const char *fmt, ...)
 	putchar('\n');
 }
 
+/* The label of a set.conf variable's line: its row's s_info. */
+static const char *
+label(const char *var)
+{
+	const struct setting *s = settings_find(var);
+
+	return s != NULL && s->s_info != NULL ? s->s_info : var;
+}
+
 static const char *
 rom_name(enum vm_rom rom)
 {
@@ -399,9 +409,10 @@ text_disk(const struct info *in)
 	const struct vm *vm = &in->vm;
 	char a[32], b[32];
 
-	line("disk", "%s", vm->disk);
-	line("disk driver", "%s", vm->disk_driver);
-	line("disk serial", "%s", vm->disk_serial[0] ? vm->disk_serial : "-");
+	line(label("Disk"), "%s", vm->disk);
+	line(label("DiskDriver"), "%s", vm->disk_driver);
+	line(label("DiskSerial"), "%s", vm->disk_serial[0] ?
+	    vm->disk_serial : "-");
 	if (in->disk_errno != 0)
 		line("disk size", "- (%s)", strerror(in->disk_errno));
 	else if (in->disk_isdev)
@@ -411,7 +422,7 @@ text_disk(const struct info *in)
 		human(in->disk_alloc, b, sizeof(b));
 		line("disk size", "%s, %s allocated", a, b);
 	}
-	line("iso", "%s", vm->iso[0] != '\0' ? vm->iso : "none");
+	line(label("Iso"), "%s", vm->iso[0] != '\0' ? vm->iso : "none");
 }
 
 static void
@@ -448,27 +459,28 @@ text_print(const struct info *in)
 	size_t i;
 
 	text_runtime(in);
-	line("loader", "%s", vm->rom == ROM_FILE ? vm->rom_path :
+	line(label("VMrom"), "%s", vm->rom == ROM_FILE ? vm->rom_path :
 	    rom_name(vm->rom));
 	if (vm->rom == ROM_UEFI)
 		line("firmware", "%s", vm->rom_path);
 	if (vm->vars_path[0] != '\0')
 		line("uefi vars", "%s", vm->vars_path);
-	line("cpus", "%u", vm->cores);
-	line("memory", "%s", vm->memstr);
-	line("uuid", "%s", vm->uuid[0] != '\0' ? vm->uuid : "-");
+	line(label("Cores"), "%u", vm->cores);
+	line(label("Mem"), "%s", vm->memstr);
+	line(label("UUID"), "%s", vm->uuid[0] != '\0' ? vm->uuid : "-");
 	text_disk(in);
 	text_devices(in);
 	if (strcmp(in->com, "auto") == 0)
-		line("console", "nmdm %s with start -d, else stdio",
+		line(label("Com"), "nmdm %s with start -d, else stdio",
 		    in->console);
 	else if (strcmp(in->com, "nmdm") == 0)
-		line("console", "nmdm %s", in->console);
+		line(label("Com"), "nmdm %s", in->console);
 	else
-		line("console", "stdio");
-	line("vnc", "%s", in->vnc[0] != '\0' ? in->vnc : "none");
-	line("onfault", "%s", vm->onfault == ONFAULT_RESTART ? "restart" :
-	    "stop");
+		line(label("Com"), "stdio");
+	line(label("VNCport"), "%s", in->vnc[0] != '\0' ? in->vnc :
+	    "none");
+	line(label("OnFault"), "%s", vm->onfault == ONFAULT_RESTART ?
+	    "restart" : "stop");
 	line("dataset", "%s", in->dataset);
 	line("origin", "%s", !in->zfs_ok ? "?" :
 	    in->origin[0] != '\0' ? in->origin : "-");

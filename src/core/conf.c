@@ -28,30 +28,11 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/conf_impl.h"
 #include "core/siphash.h"
 #include "core/common.h"
 
 #define SHOW_MAX	40		/* bytes of user text quoted in errors */
-
-struct cvar {
-	char	*cv_name;
-	char	*cv_value;
-	int	 cv_line;	/* line where the last assignment starts */
-	size_t	 cv_off;	/* its NAME=value text is [cv_off, cv_end) */
-	size_t	 cv_end;
-};
-
-struct conf {
-	char		*c_fname;
-	char		*c_text;	/* the file as read, NUL-terminated */
-	size_t		 c_len;
-	struct cvar	*c_vars;	/* first-assignment order */
-	size_t		 c_nvars;
-	size_t		 c_cap;
-	size_t		*c_hash;	/* index + 1 into c_vars; 0: empty */
-	size_t		 c_hcap;	/* a power of 2 */
-	uint64_t	 c_key[2];	/* hash_name's key, random per conf */
-};
 
 struct parser {
 	struct conf	*ps_conf;
@@ -77,14 +58,14 @@ static const char *const conf_reserved[] = {
 };
 
 /* malloc: NULL on no memory, which every caller reports, not exits. */
-static void *
+void *
 conf_alloc(size_t n)
 {
 	return malloc(n);
 }
 
 /* The n bytes at s, NUL-terminated; NULL on no memory. */
-static char *
+char *
 conf_strndup(const char *s, size_t n)
 {
 	char *d;
@@ -107,8 +88,8 @@ err_nomem(char *ebuf, size_t ebufsz, const char *fname)
 	return -1;
 }
 
-static int
-is_namestart(int c)
+int
+conf_is_namestart(int c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
@@ -116,7 +97,7 @@ is_namestart(int c)
 static int
 is_namechar(int c)
 {
-	return is_namestart(c) || (c >= '0' && c <= '9');
+	return conf_is_namestart(c) || (c >= '0' && c <= '9');
 }
 
 static int
@@ -132,8 +113,8 @@ is_operator(int c)
 	return c != '\0' && strchr(";&|<>()", c) != NULL;
 }
 
-static int
-is_reserved(const char *name, size_t n)
+int
+conf_is_reserved(const char *name, size_t n)
 {
 	size_t i;
 
@@ -272,8 +253,8 @@ hash_grow(struct conf *c)
 	return 0;
 }
 
-static const struct cvar *
-var_find(const struct conf *c, const char *name, size_t n)
+const struct cvar *
+conf_var_find(const struct conf *c, const char *name, size_t n)
 {
 	size_t *slot;
 
@@ -341,7 +322,7 @@ expand(struct parser *ps, const char *name, size_t n)
 	char shown[SHOW_MAX + 4];
 	size_t len;
 
-	if ((v = var_find(ps->ps_conf, name, n)) == NULL) {
+	if ((v = conf_var_find(ps->ps_conf, name, n)) == NULL) {
 		show(shown, sizeof(shown), name, n);
 		return perr(ps, ps->ps_line,
 		    "$%s is not set earlier in the file", shown);
@@ -362,7 +343,7 @@ parse_braced(struct parser *ps)
 {
 	const char *p = ps->ps_p, *name = p, *e = ps->ps_end;
 
-	if (p < e && is_namestart(*p)) {
+	if (p < e && conf_is_namestart(*p)) {
 		while (p < e && is_namechar(*p))
 			p++;
 		if (p < e && *p == '}') {
@@ -407,7 +388,7 @@ parse_dollar(struct parser *ps, int quoted)
 		ps->ps_p = p + 1;
 		return parse_braced(ps);
 	}
-	if (c != -1 && is_namestart(c)) {
+	if (c != -1 && conf_is_namestart(c)) {
 		for (name = p; p < e && is_namechar(*p); p++)
 			continue;
 		n = p - name > SHOW_MAX ? SHOW_MAX : p - name;
@@ -568,7 +549,7 @@ parse_rest(struct parser *ps)
 		continue;
 	for (e = p; e < w && is_namechar(*e); e++)
 		continue;
-	if (e > p && is_namestart(*p) && e < w && *e == '=')
+	if (e > p && conf_is_namestart(*p) && e < w && *e == '=')
 		return perr(ps, ps->ps_line,
 		    "only one assignment per line is allowed");
 	show(shown, sizeof(shown), p, w - p);
@@ -613,10 +594,10 @@ parse_assignment(struct parser *ps)
 
 	while (p < e && is_namechar(*p))
 		p++;
-	if (!is_namestart(*start) || p == e || *p != '=')
+	if (!conf_is_namestart(*start) || p == e || *p != '=')
 		return not_assignment(ps, start);
 	n = p - start;
-	if (is_reserved(start, n))
+	if (conf_is_reserved(start, n))
 		return perr(ps, line, "%.*s is used by sh itself and cannot "
 		    "be set here", (int)n, start);
 	ps->ps_p = p + 1;
@@ -723,7 +704,7 @@ conf_free(struct conf *c)
 const char *
 conf_get(const struct conf *c, const char *name)
 {
-	const struct cvar *v = var_find(c, name, strlen(name));
+	const struct cvar *v = conf_var_find(c, name, strlen(name));
 
 	return v == NULL ? NULL : v->cv_value;
 }
@@ -732,7 +713,7 @@ conf_get(const struct conf *c, const char *name)
 int
 conf_line(const struct conf *c, const char *name)
 {
-	const struct cvar *v = var_find(c, name, strlen(name));
+	const struct cvar *v = conf_var_find(c, name, strlen(name));
 
 	return v == NULL ? 0 : v->cv_line;
 }
@@ -748,110 +729,4 @@ const char *
 conf_name(const struct conf *c, size_t i)
 {
 	return i < c->c_nvars ? c->c_vars[i].cv_name : NULL;
-}
-
-/* conf_quote for conf_set: NULL on no memory. */
-static char *
-quote_value(const char *value)
-{
-	const char *s;
-	char *q, *d;
-
-	if ((q = d = conf_alloc(2 * strlen(value) + 3)) == NULL)
-		return NULL;
-	*d++ = '"';
-	for (s = value; *s != '\0'; s++) {
-		if (strchr("\\\"$`", *s) != NULL)
-			*d++ = '\\';
-		*d++ = *s;
-	}
-	*d++ = '"';
-	*d = '\0';
-	return q;
-}
-
-/*
- * Double-quote value for sh: \ " $ ` get a backslash, everything else
- * (newlines included) stays as is.  Returns a malloc'd "..." string;
- * exits on no memory, since its callers use the result unchecked.
- */
-char *
-conf_quote(const char *value)
-{
-	char *q;
-
-	if ((q = quote_value(value)) == NULL)
-		err(1, NULL);
-	return q;
-}
-
-/*
- * Replace the last assignment of name by name="value" (or append one),
- * then parse the new text again so later references see the new value.
- * Returns 0, or -1 after a warning when name cannot be assigned, the
- * new text is refused (a value over the caps) or memory runs out; c is
- * unchanged then.
- */
-int
-conf_set(struct conf *c, const char *name, const char *value)
-{
-	struct conf *nc, old;
-	const struct cvar *v;
-	char *q, *text, msg[KVM_ERR_MAX];
-	size_t n = strlen(name);
-	int len;
-
-	if (!is_namestart(*name) || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n) {
-		warnx("%s: cannot set \"%s\": invalid variable name",
-		    c->c_fname, name);
-		return -1;
-	}
-	if (is_reserved(name, n)) {
-		warnx("%s: cannot set %s: it is used by sh itself", c->c_fname,
-		    name);
-		return -1;
-	}
-	if ((q = quote_value(value)) == NULL) {
-		warnx("%s: out of memory", c->c_fname);
-		return -1;
-	}
-	if ((v = var_find(c, name, n)) != NULL)
-		len = asprintf(&text, "%.*s%s=%s%s", (int)v->cv_off, c->c_text,
-		    name, q, c->c_text + v->cv_end);
-	else
-		len = asprintf(&text, "%s%s%s=%s\n", c->c_text, c->c_len > 0 &&
-		    c->c_text[c->c_len - 1] != '\n' ? "\n" : "", name, q);
-	free(q);
-	if (len == -1) {
-		warnx("%s: out of memory", c->c_fname);
-		return -1;
-	}
-	nc = conf_parse(text, len, c->c_fname, msg, sizeof(msg));
-	free(text);
-	if (nc == NULL) {
-		/* No memory, a value over the caps, or the rules above wrong. */
-		warnx("%s", msg);
-		return -1;
-	}
-	/* Swap the contents so the caller's pointer stays valid. */
-	old = *c;
-	*c = *nc;
-	*nc = old;
-	conf_free(nc);
-	return 0;
-}
-
-/*
- * The text conffile_write would write, malloc'd; exits on no memory,
- * since its callers use the result unchecked.
- */
-char *
-conf_text(const struct conf *c)
-{
-	char *t;
-
-	if ((t = conf_strndup(c->c_text, c->c_len)) == NULL)
-		err(1, NULL);
-	return t;
 }

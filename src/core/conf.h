@@ -43,6 +43,13 @@ const char	*conf_name(const struct conf *, size_t i);
  * appends NAME="value" when name is not assigned.  Returns 0 or -1.
  */
 int		 conf_set(struct conf *, const char *name, const char *value);
+/*
+ * The value of name's last assignment as written, quotes and $NAME
+ * references included: bytes [*off, *off + *len) of conf_text().
+ * Returns 0, or -1 when name is not assigned.
+ */
+int		 conf_raw(const struct conf *, const char *name, size_t *off,
+		    size_t *len);
 /* The file text as it would be written; caller frees. */
 char		*conf_text(const struct conf *);
 /* value as an sh double-quoted string, quotes included; caller frees. */

@@ -1,8 +1,9 @@
 /*
  * create_text.c: the files "kvm create" writes as text: set.conf, with
- * every known variable (design.md section 4) explained in a comment and
- * a section for the user's own variables, and run, with empty preRun()
- * and postRun() hooks.  Pure apart from the identities it draws.
+ * every known variable of the settings table (settings.c) explained in
+ * a comment and a section for the user's own variables, and run, with
+ * empty preRun() and postRun() hooks.  Pure apart from the identities
+ * it draws.
  */
 #include <err.h>
 #include <stdio.h>
@@ -12,13 +13,52 @@
 #include "core/create_text.h"
 #include "core/conf.h"
 #include "core/ident.h"
+#include "core/settings.h"
+
+/* Set name to value; name must be a row of the settings table. */
+void
+create_set(struct create_settings *cs, const char *name, const char *value)
+{
+	int i;
+
+	if ((i = settings_index(name)) == -1)
+		errx(1, "create_set: %s is not a setting", name);
+	free(cs->cs_value[i]);
+	if ((cs->cs_value[i] = strdup(value)) == NULL)
+		err(1, NULL);
+}
+
+/* What create chose for name, NULL if nothing (yet). */
+const char *
+create_get(const struct create_settings *cs, const char *name)
+{
+	int i = settings_index(name);
+
+	return i == -1 ? NULL : cs->cs_value[i];
+}
+
+/* Free the values; cs can be filled again. */
+void
+create_settings_free(struct create_settings *cs)
+{
+	size_t i;
+
+	for (i = 0; i < SETTINGS_MAX; i++) {
+		free(cs->cs_value[i]);
+		cs->cs_value[i] = NULL;
+	}
+}
 
 /* The guest-visible identities, drawn once (ident.c). */
 void
 create_ids(struct create_settings *cs)
 {
-	ident_uuid(cs->cs_uuid, sizeof(cs->cs_uuid));
-	ident_serial(cs->cs_serial, sizeof(cs->cs_serial));
+	char uuid[40], serial[KVM_SERIAL_LEN + 1];
+
+	ident_uuid(uuid, sizeof(uuid));
+	ident_serial(serial, sizeof(serial));
+	create_set(cs, "UUID", uuid);
+	create_set(cs, "DiskSerial", serial);
 	ident_mac(cs->cs_mac, sizeof(cs->cs_mac));
 }
 
@@ -52,161 +92,37 @@ memstream_done(FILE *fp, char **buf)
 	return *buf;
 }
 
+/* Each line of text as a "# " comment ("#" alone when empty). */
 static void
-setconf_machine(FILE *fp, const struct create_settings *cs)
+put_comment(FILE *fp, const char *text)
 {
-	fputs("# Cores: the number of virtual CPUs, 1 to 255.  Default: 1.\n",
-	    fp);
-	put_var(fp, "Cores", cs->cs_cores);
-	fputs("\n"
-	    "# Mem: guest memory, a whole number and a unit, K, M, G or T "
-	    "(powers\n"
-	    "# of 1024), a multiple of 4K: 512M, 4G.  A bare number is "
-	    "refused.\n"
-	    "# No default.\n", fp);
-	put_var(fp, "Mem", cs->cs_mem);
-	fputs("\n"
-	    "# VMrom: the loader: uefi (the UEFI firmware kvm install "
-	    "pinned in\n"
-	    "# the kvm home's firmware directory), grub (grub-bhyve, for "
-	    "Linux and\n"
-	    "# other grub guests), bhyveload (FreeBSD guests), or the "
-	    "absolute path\n"
-	    "# of a UEFI firmware file.  Console vnc needs UEFI.  Default: "
-	    "uefi.\n", fp);
-	put_var(fp, "VMrom", cs->cs_loader);
-	fputs("\n"
-	    "# VMoptions: bhyve flags that take no argument, as letters.  "
-	    "A: ACPI\n"
-	    "# tables; H: yield the host CPU when the guest halts; P: also "
-	    "when it\n"
-	    "# spins (PAUSE); w: ignore unimplemented MSRs (guests that "
-	    "probe them\n"
-	    "# would crash); u: RTC in UTC (leave it out for Windows, which "
-	    "keeps\n"
-	    "# local time); S: wire guest memory (always added for "
-	    "passthru); x:\n"
-	    "# x2APIC; a: xAPIC; Y: no MP table; W: MSI instead of MSI-X "
-	    "for virtio;\n"
-	    "# C: guest memory in core dumps; D: destroy the VM instance at "
-	    "power-off;\n"
-	    "# e: exit on unemulated I/O ports.  Default: AHPwu; empty: no "
-	    "flags.\n", fp);
-	put_var(fp, "VMoptions", "AHPwu");
-	fputs("\n"
-	    "# UUID: the guest's SMBIOS system UUID (bhyve -U), generated "
-	    "by kvm\n"
-	    "# create and kept, so the guest sees the same machine after a "
-	    "rename\n"
-	    "# (licensing, cloud-init).  Empty: bhyve derives one from the "
-	    "host name\n"
-	    "# and the VM name, so it changes with a rename.\n", fp);
-	put_var(fp, "UUID", cs->cs_uuid);
+	size_t n;
+
+	for (; *text != '\0'; text += n + (text[n] == '\n')) {
+		n = strcspn(text, "\n");
+		fprintf(fp, "#%s%.*s\n", n > 0 ? " " : "", (int)n, text);
+	}
 }
 
+/*
+ * Every known variable in table order, each with its explanation above
+ * it: create's choice, else the default, else empty.
+ */
 static void
-setconf_disks(FILE *fp, const struct create_settings *cs)
+setconf_settings(FILE *fp, const struct create_settings *cs)
 {
-	fputs("\n"
-	    "# Disk: the main disk (slot 2), a file name relative to this "
-	    "directory\n"
-	    "# or an absolute path (a file or a zvol).  Kept in this "
-	    "directory, it is\n"
-	    "# part of the VM's snapshots.  Default: disk.\n", fp);
-	put_var(fp, "Disk", "disk");
-	fputs("\n"
-	    "# DiskDriver: how the guest sees the main disk: nvme, "
-	    "virtio-blk or\n"
-	    "# ahci-hd.  Default: nvme.\n", fp);
-	put_var(fp, "DiskDriver", cs->cs_driver);
-	fputs("\n"
-	    "# DiskSerial: the main disk's serial number as the guest sees "
-	    "it, 1 to\n"
-	    "# 20 letters, digits and '-', generated by kvm create and kept "
-	    "so the\n"
-	    "# guest's boot entries and disk names survive a rename.  Empty: "
-	    "none.\n", fp);
-	put_var(fp, "DiskSerial", cs->cs_serial);
-	fputs("\n"
-	    "# Iso: the absolute path of the ISO image in the CD drive "
-	    "(slot 3),\n"
-	    "# empty when none; \"kvm insert\" sets it, \"kvm eject\" "
-	    "empties it.\n", fp);
-	put_var(fp, "Iso", cs->cs_iso);
-}
+	const struct setting *s;
+	const char *v;
+	size_t i;
 
-static void
-setconf_console(FILE *fp, const struct create_settings *cs)
-{
-	fputs("\n"
-	    "# Console: how to reach the guest: com (the serial port, see "
-	    "Com) or vnc\n"
-	    "# (a framebuffer and a tablet, see VNC*; UEFI only).  Default: "
-	    "com.\n", fp);
-	put_var(fp, "Console", cs->cs_console);
-	fputs("\n"
-	    "# Com: where the serial port com1 goes: stdio (the terminal "
-	    "running\n"
-	    "# \"kvm start\") or nmdm (a null-modem pair named after the VM, "
-	    "for\n"
-	    "# \"kvm console\").  Empty: nmdm with \"kvm start -d\", stdio "
-	    "otherwise.\n", fp);
-	put_var(fp, "Com", "");
-	fputs("\n"
-	    "# VNCbind: the IPv4 address the VNC server listens on.  "
-	    "Default:\n"
-	    "# 127.0.0.1 (this host only); 0.0.0.0 is every address.\n", fp);
-	put_var(fp, "VNCbind", "127.0.0.1");
-	fputs("\n"
-	    "# VNCport: the TCP port, 1 to 65535, or auto: the first free "
-	    "port from\n"
-	    "# 5900, printed at start.  Default: auto.\n", fp);
-	put_var(fp, "VNCport", "auto");
-	fputs("\n"
-	    "# VNCsize: the screen, WIDTHxHEIGHT from 640x480 to 1920x1200."
-	    "\n# Default: 1024x768.\n", fp);
-	put_var(fp, "VNCsize", "1024x768");
-	fputs("\n"
-	    "# VNCwait: yes to hold the guest until a VNC client connects, "
-	    "or no.\n# Default: no.\n", fp);
-	put_var(fp, "VNCwait", "no");
-	fputs("\n"
-	    "# VNCpassword: at most 8 characters, no ','.  Empty: no "
-	    "password.\n", fp);
-	put_var(fp, "VNCpassword", "");
-}
-
-static void
-setconf_rest(FILE *fp)
-{
-	fputs("\n"
-	    "# Devices: more bhyve devices, space-separated "
-	    "slot,emulation[,options]\n"
-	    "# entries, e.g. \"4,virtio-net,tapLAN 5,passthru,3/0/0\" "
-	    "(passthru needs\n"
-	    "# the host device attached to ppt).  Slots 0, 2, 3, 29, 30 and "
-	    "31 are\n"
-	    "# kvm's.  Default: none.\n", fp);
-	put_var(fp, "Devices", "");
-	fputs("\n"
-	    "# GrubRoot: with VMrom=\"grub\", the grub device to boot from, "
-	    "e.g.\n"
-	    "# hd0,msdos1 or hd0,gpt2.  Empty: cd0 while an ISO is inserted, "
-	    "else\n"
-	    "# hd0,msdos1.\n", fp);
-	put_var(fp, "GrubRoot", "");
-	fputs("\n"
-	    "# GrubConfig: with VMrom=\"grub\", the absolute path of "
-	    "grub.cfg inside\n"
-	    "# the guest, e.g. /boot/grub/grub.cfg.  Empty: grub-bhyve's "
-	    "default.\n", fp);
-	put_var(fp, "GrubConfig", "");
-	fputs("\n"
-	    "# OnFault: after a triple fault or a bhyve error: stop, or "
-	    "restart (at\n"
-	    "# most 3 restarts within 60 seconds, then stop).  Default: "
-	    "stop.\n", fp);
-	put_var(fp, "OnFault", "stop");
+	for (i = 0; (s = settings_at(i)) != NULL; i++) {
+		if ((v = cs->cs_value[i]) == NULL)
+			v = s->s_default != NULL ? s->s_default : "";
+		if (i > 0)
+			fputc('\n', fp);
+		put_comment(fp, s->s_explain);
+		put_var(fp, s->s_name, v);
+	}
 }
 
 static void
@@ -267,10 +183,7 @@ create_setconf(const char *name, const struct create_settings *cs)
 	    "reports\n"
 	    "# any problem without starting the VM.\n"
 	    "\n", fp);
-	setconf_machine(fp, cs);
-	setconf_disks(fp, cs);
-	setconf_console(fp, cs);
-	setconf_rest(fp);
+	setconf_settings(fp, cs);
 	setconf_free(fp, name, cs);
 	return memstream_done(fp, &buf);
 }

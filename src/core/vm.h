@@ -51,18 +51,40 @@ struct vm {
 };
 
 /*
+ * One settings error: the file ("DIR/set.conf", or the VM's name when
+ * the error is about the name or the directory), the variable (NULL in
+ * that case), the line of its last assignment (0 when it has none) and
+ * the message without a location.
+ */
+struct vm_err {
+	const char	*ve_file;
+	const char	*ve_var;
+	int		 ve_line;
+	const char	*ve_msg;
+};
+/* Called for each error; 0 to go on to the next, else to stop. */
+typedef int	vm_err_fn(const struct vm_err *, void *arg);
+
+/*
  * Fill vm from a parsed set.conf: name, dir and home are given, every
- * setting is checked.  Returns 0, or -1 with "FILE:LINE: message" (or
- * "NAME: message" when the problem has no line) in err.
+ * setting is checked.  Returns 0, or -1 with the first error as
+ * "FILE:LINE: message" (or "FILE: message" when the variable has no
+ * line, "NAME: message" for a bad name) in err.
  */
 int	 vm_from_conf(struct vm *, const struct conf *, const char *name,
 	    const char *dir, const char *home, char *err, size_t errsz);
-void	 vm_free(struct vm *);
 /*
- * The files a start needs: disk, ISO, firmware and vars file.  Returns
- * 0, or -1 with "NAME: message" (e.g. "web: disk /x/y: No such file or
- * directory") in err.
+ * vm_from_conf reporting every error to each, in the order of the
+ * settings table; after an error the variable is read as if it were
+ * unset (its default), so later settings are still checked.  Returns 0,
+ * or -1 after at least one error (vm is then freed).
  */
-int	 vm_check_files(const struct vm *, char *err, size_t errsz);
+int	 vm_from_conf_each(struct vm *, const struct conf *,
+	    const char *name, const char *dir, const char *home,
+	    vm_err_fn *each, void *arg);
+/* An error as "FILE:LINE: message", or "FILE: message" without line. */
+void	 vm_err_text(const struct vm_err *, char *buf, size_t sz);
+/* Free the Devices entries; vm can be read into again. */
+void	 vm_free(struct vm *);
 
 #endif /* !KVM_CORE_VM_H */
