@@ -16,6 +16,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/util.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
 #include "host/runtime.h"
@@ -201,7 +202,7 @@ cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		printf("%s: destroyed\n", name);
 		r = 0;
 	}
-	close(lock);
+	lock_release(lock);
 	return r;
 }
 
@@ -214,18 +215,18 @@ static int
 uninstall_hold(const struct kvm_ctx *ctx, char **vms, size_t n, int *locks,
     char **busy)
 {
-	struct vm_runtime rt;
+	enum vm_state st;
 	char *more;
 	size_t i;
+	int r;
 
 	if ((*busy = strdup("")) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i++) {
 		locks[i] = -1;
-		if (rt_read(ctx, vms[i], &rt) == -1)
+		if ((r = vm_lock_stopped(ctx, vms[i], &locks[i], &st)) == -1)
 			return -1;
-		if (rt_state(&rt) == VM_STOPPED &&
-		    rt_lock(ctx, vms[i], &locks[i]) == 0)
+		if (r == 0)
 			continue;
 		if (asprintf(&more, "%s%s%s", *busy, **busy != '\0' ? " " : "",
 		    vms[i]) == -1)
@@ -375,8 +376,7 @@ cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 done:
 	free(busy);
 	for (i = 0; i < nvm; i++)
-		if (locks[i] != -1)
-			close(locks[i]);
+		lock_release(locks[i]);
 	free(locks);
 	strlist_free(vms, nvm);
 	return r;

@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "core/valid.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/vmload.h"
@@ -208,28 +209,20 @@ snap_is_newest(const struct kvm_ctx *ctx, struct snap_op *op)
 static int
 snap_rollback(const struct kvm_ctx *ctx, struct snap_op *op)
 {
-	struct vm_runtime rt;
 	enum vm_state st;
-	int fd = -1, l, r = 1;
+	int fd, l, r = 1;
 
 	/* Hold the VM's lock so that no start can race the rollback. */
-	if ((l = rt_lock(ctx, op->so_name, &fd)) == -1 ||
-	    rt_read(ctx, op->so_name, &rt) == -1)
-		goto out;
-	st = rt_state(&rt);
-	if (l == 1 && st == VM_STOPPED)
-		st = VM_STARTING;
-	if (st != VM_STOPPED) {
+	if ((l = vm_lock_stopped(ctx, op->so_name, &fd, &st)) == -1)
+		return 1;
+	if (l == 1) {
 		warnx("%s: cannot roll back: VM is %s (stop it first)",
 		    op->so_name, rt_state_name(st));
-		goto out;
+		return 1;
 	}
-	if (snap_is_newest(ctx, op) != 0)
-		goto out;
-	r = zfs_rollback(ctx, op->so_ds, op->so_snap) == 0 ? 0 : 1;
-out:
-	if (fd != -1)
-		close(fd);
+	if (snap_is_newest(ctx, op) == 0)
+		r = zfs_rollback(ctx, op->so_ds, op->so_snap) == 0 ? 0 : 1;
+	lock_release(fd);
 	return r;
 }
 
