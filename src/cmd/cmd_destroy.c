@@ -47,7 +47,7 @@ static char *
 destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 {
 	struct zfs_snap *snaps;
-	char origin[600], **names, *list;
+	char origin[KVM_DATASET_MAX], **names, *list;
 	size_t n, nn, i, k;
 
 	if (zfs_snap_list(ctx, ds, 0, &snaps, &n) == -1)
@@ -56,9 +56,9 @@ destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 	if ((list = strdup("")) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i++) {
-		snprintf(origin, sizeof(origin), "%s@%s", ds,
-		    snaps[i].zs_name);
-		if (zfs_clones(ctx, origin, &names, &nn) == -1) {
+		if (pathf(origin, sizeof(origin), "%s@%s", ds,
+		    snaps[i].zs_name) == -1 ||
+		    zfs_clones(ctx, origin, &names, &nn) == -1) {
 			free(list);
 			list = NULL;
 			break;
@@ -182,7 +182,7 @@ int
 cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	const char *name;
-	char ds[512];
+	char ds[KVM_DATASET_MAX];
 	int ch, force = 0, lock, r = 1;
 
 	while ((ch = getopt(argc, argv, "+f")) != -1) {

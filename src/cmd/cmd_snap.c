@@ -30,8 +30,8 @@
 struct snap_op {
 	const char	*so_name;
 	const char	*so_snap;	/* NULL for list */
-	char		 so_ds[300];	/* DATASET/vm/NAME */
-	char		 so_full[400];	/* DATASET/vm/NAME@SNAP */
+	char		 so_ds[KVM_DATASET_MAX];	/* DATASET/vm/NAME */
+	char		 so_full[KVM_DATASET_MAX];	/* DATASET/vm/NAME@SNAP */
 };
 
 /*
@@ -124,10 +124,13 @@ snap_create(const struct kvm_ctx *ctx, struct snap_op *op)
 static char *
 snap_clone_names(const struct kvm_ctx *ctx, char **names, size_t n)
 {
-	char prefix[300], *s = NULL, *t;
+	char prefix[KVM_DATASET_MAX], *s = NULL, *t;
 	size_t i, plen;
 
-	snprintf(prefix, sizeof(prefix), "%s/vm/", ctx->dataset);
+	/* No prefix when it does not fit: then no clone is one of ours. */
+	if ((size_t)snprintf(prefix, sizeof(prefix), "%s/vm/",
+	    ctx->dataset) >= sizeof(prefix))
+		prefix[0] = '\0';
 	plen = strlen(prefix);
 	for (i = 0; i < n; i++) {
 		const char *nm = names[i];
