@@ -291,9 +291,9 @@ struct clone_op {
 	const char	*co_src;
 	const char	*co_new;
 	char		 co_snap[KVM_NAME_MAX + 1];
-	char		 co_srcds[300];		/* DATASET/vm/SRC */
-	char		 co_origin[400];	/* DATASET/vm/SRC@SNAP */
-	char		 co_newds[300];		/* DATASET/vm/NEW */
+	char		 co_srcds[KVM_DATASET_MAX];	/* DATASET/vm/SRC */
+	char		 co_origin[KVM_DATASET_MAX];	/* DATASET/vm/SRC@SNAP */
+	char		 co_newds[KVM_DATASET_MAX];	/* DATASET/vm/NEW */
 	char		 co_srcdir[PATH_MAX];
 	char		 co_newdir[PATH_MAX];
 	int		 co_made_snap;

@@ -16,6 +16,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/util.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
 #include "host/runtime.h"
@@ -46,7 +47,7 @@ static char *
 destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 {
 	struct zfs_snap *snaps;
-	char origin[600], **names, *list;
+	char origin[KVM_DATASET_MAX], **names, *list;
 	size_t n, nn, i, k;
 
 	if (zfs_snap_list(ctx, ds, 0, &snaps, &n) == -1)
@@ -55,9 +56,9 @@ destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 	if ((list = strdup("")) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i++) {
-		snprintf(origin, sizeof(origin), "%s@%s", ds,
-		    snaps[i].zs_name);
-		if (zfs_clones(ctx, origin, &names, &nn) == -1) {
+		if (pathf(origin, sizeof(origin), "%s@%s", ds,
+		    snaps[i].zs_name) == -1 ||
+		    zfs_clones(ctx, origin, &names, &nn) == -1) {
 			free(list);
 			list = NULL;
 			break;
@@ -181,7 +182,7 @@ int
 cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	const char *name;
-	char ds[512];
+	char ds[KVM_DATASET_MAX];
 	int ch, force = 0, lock, r = 1;
 
 	while ((ch = getopt(argc, argv, "+f")) != -1) {
@@ -201,7 +202,7 @@ cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		printf("%s: destroyed\n", name);
 		r = 0;
 	}
-	close(lock);
+	lock_release(lock);
 	return r;
 }
 
@@ -214,18 +215,18 @@ static int
 uninstall_hold(const struct kvm_ctx *ctx, char **vms, size_t n, int *locks,
     char **busy)
 {
-	struct vm_runtime rt;
+	enum vm_state st;
 	char *more;
 	size_t i;
+	int r;
 
 	if ((*busy = strdup("")) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i++) {
 		locks[i] = -1;
-		if (rt_read(ctx, vms[i], &rt) == -1)
+		if ((r = vm_lock_stopped(ctx, vms[i], &locks[i], &st)) == -1)
 			return -1;
-		if (rt_state(&rt) == VM_STOPPED &&
-		    rt_lock(ctx, vms[i], &locks[i]) == 0)
+		if (r == 0)
 			continue;
 		if (asprintf(&more, "%s%s%s", *busy, **busy != '\0' ? " " : "",
 		    vms[i]) == -1)
@@ -375,8 +376,7 @@ cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 done:
 	free(busy);
 	for (i = 0; i < nvm; i++)
-		if (locks[i] != -1)
-			close(locks[i]);
+		lock_release(locks[i]);
 	free(locks);
 	strlist_free(vms, nvm);
 	return r;

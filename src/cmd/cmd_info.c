@@ -46,7 +46,7 @@ struct info {
 	struct vm	 vm;
 	struct vm_runtime rt;
 	enum vm_state	 state;
-	char		 dataset[512];
+	char		 dataset[KVM_DATASET_MAX];
 	/* disk: stat(2) of the main disk */
 	int		 disk_errno;	/* 0 when stat worked */
 	int		 disk_isdev;	/* a device: no size from stat */
@@ -61,7 +61,7 @@ struct info {
 	char		 vnc[96];		/* ADDR:PORT, "" if none */
 	/* zfs */
 	int		 zfs_ok;
-	char		 origin[512];	/* "" when not a clone */
+	char		 origin[KVM_DATASET_MAX];	/* "" when not a clone */
 	struct zfs_snap	*snaps;
 	size_t		 nsnaps;
 	/* rc.d */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/argv.h"
+#include "core/common.h"
 #include "core/util.h"
 #include "host/file.h"
 #include "host/functions.h"
@@ -190,8 +191,11 @@ install_pool(struct kvm_ctx *ctx, const char *arg)
 			r = 0;
 	if (arg != NULL && r == -1)
 		warnx("%s: no such pool", arg);
-	if (r == 0)
-		strlcpy(ctx->pool, arg, sizeof(ctx->pool));
+	if (r == 0 && strlcpy(ctx->pool, arg, sizeof(ctx->pool)) >=
+	    sizeof(ctx->pool)) {
+		warnx("%s: pool name too long", arg);
+		r = -1;
+	}
 	free(asked);
 	strlist_free(pools, n);
 	return r;
@@ -201,7 +205,7 @@ int
 cmd_install(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct kvm_ctx old;
-	char vmds[300], mnt[PATH_MAX];
+	char vmds[KVM_DATASET_MAX], mnt[PATH_MAX];
 	int made_kvm = 0, made_vm = 0;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind > 1)

@@ -34,8 +34,8 @@
 struct rename {
 	const char		*old;
 	const char		*new;
-	char			 oldds[512];
-	char			 newds[512];
+	char			 oldds[KVM_DATASET_MAX];
+	char			 newds[KVM_DATASET_MAX];
 	char			 olddir[PATH_MAX];	/* HOME/vm/OLD */
 	char			 newdir[PATH_MAX];
 	int			 script;		/* OLD has kvm's script */
@@ -273,7 +273,7 @@ static int
 rename_do(struct journal *j, const struct kvm_ctx *ctx,
     const struct rename *rn, const char **what)
 {
-	static char msg[600];
+	static char msg[KVM_DATASET_MAX + 32];
 
 	snprintf(msg, sizeof(msg), "could not rename dataset %s", rn->oldds);
 	*what = msg;

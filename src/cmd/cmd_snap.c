@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "core/valid.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/vmload.h"
@@ -29,8 +30,8 @@
 struct snap_op {
 	const char	*so_name;
 	const char	*so_snap;	/* NULL for list */
-	char		 so_ds[300];	/* DATASET/vm/NAME */
-	char		 so_full[400];	/* DATASET/vm/NAME@SNAP */
+	char		 so_ds[KVM_DATASET_MAX];	/* DATASET/vm/NAME */
+	char		 so_full[KVM_DATASET_MAX];	/* DATASET/vm/NAME@SNAP */
 };
 
 /*
@@ -123,10 +124,13 @@ snap_create(const struct kvm_ctx *ctx, struct snap_op *op)
 static char *
 snap_clone_names(const struct kvm_ctx *ctx, char **names, size_t n)
 {
-	char prefix[300], *s = NULL, *t;
+	char prefix[KVM_DATASET_MAX], *s = NULL, *t;
 	size_t i, plen;
 
-	snprintf(prefix, sizeof(prefix), "%s/vm/", ctx->dataset);
+	/* No prefix when it does not fit: then no clone is one of ours. */
+	if ((size_t)snprintf(prefix, sizeof(prefix), "%s/vm/",
+	    ctx->dataset) >= sizeof(prefix))
+		prefix[0] = '\0';
 	plen = strlen(prefix);
 	for (i = 0; i < n; i++) {
 		const char *nm = names[i];
@@ -208,28 +212,20 @@ snap_is_newest(const struct kvm_ctx *ctx, struct snap_op *op)
 static int
 snap_rollback(const struct kvm_ctx *ctx, struct snap_op *op)
 {
-	struct vm_runtime rt;
 	enum vm_state st;
-	int fd = -1, l, r = 1;
+	int fd, l, r = 1;
 
 	/* Hold the VM's lock so that no start can race the rollback. */
-	if ((l = rt_lock(ctx, op->so_name, &fd)) == -1 ||
-	    rt_read(ctx, op->so_name, &rt) == -1)
-		goto out;
-	st = rt_state(&rt);
-	if (l == 1 && st == VM_STOPPED)
-		st = VM_STARTING;
-	if (st != VM_STOPPED) {
+	if ((l = vm_lock_stopped(ctx, op->so_name, &fd, &st)) == -1)
+		return 1;
+	if (l == 1) {
 		warnx("%s: cannot roll back: VM is %s (stop it first)",
 		    op->so_name, rt_state_name(st));
-		goto out;
+		return 1;
 	}
-	if (snap_is_newest(ctx, op) != 0)
-		goto out;
-	r = zfs_rollback(ctx, op->so_ds, op->so_snap) == 0 ? 0 : 1;
-out:
-	if (fd != -1)
-		close(fd);
+	if (snap_is_newest(ctx, op) == 0)
+		r = zfs_rollback(ctx, op->so_ds, op->so_snap) == 0 ? 0 : 1;
+	lock_release(fd);
 	return r;
 }
 

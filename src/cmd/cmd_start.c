@@ -15,6 +15,7 @@
 #include "core/common.h"
 #include "core/util.h"
 #include "core/vm.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
 #include "host/runtime.h"
@@ -111,7 +112,7 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		    "(without -d)", vm.name);
 		goto fail;
 	}
-	if ((r = rt_lock(ctx, vm.name, &fd)) != 0) {
+	if ((r = lock_vm(ctx, vm.name, &fd)) != 0) {
 		if (r == 1)
 			start_refuse(ctx, vm.name, 1);
 		goto fail;
@@ -130,17 +131,17 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		if (pid > 0) {
 			/* The child holds the lock now (the same open file). */
 			printf("%s: started (log %s)\n", vm.name, log);
-			close(fd);
+			lock_release(fd);
 			vm_free(&vm);
 			return 0;
 		}
 	}
 	r = supervise(ctx, &vm, detach);
-	close(fd);
+	lock_release(fd);
 	vm_free(&vm);
 	return r;
 unlock:
-	close(fd);
+	lock_release(fd);
 fail:
 	vm_free(&vm);
 	return 1;

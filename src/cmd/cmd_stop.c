@@ -18,6 +18,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/valid.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
 #include "host/runtime.h"
@@ -196,10 +197,10 @@ stop_force(const struct kvm_ctx *ctx, const char *name)
 	if (rt.rt_supervisor != 0)
 		stop_supervisor(ctx, name, rt.rt_supervisor);
 	/* What is left has no supervisor; hold the lock while cleaning. */
-	if ((r = rt_lock(ctx, name, &fd)) != 0)
+	if ((r = lock_vm(ctx, name, &fd)) != 0)
 		return r == 1 ? 0 : -1;	/* 1: started again meanwhile */
 	if (rt_read(ctx, name, &rt) == -1) {
-		close(fd);
+		lock_release(fd);
 		return -1;
 	}
 	if (rt.rt_loader != 0 && stop_orphan_loader(ctx, name,
@@ -216,7 +217,7 @@ stop_force(const struct kvm_ctx *ctx, const char *name)
 	}
 	if (ret == 0)
 		rt_remove(ctx, name);
-	close(fd);
+	lock_release(fd);
 	return ret;
 }
 

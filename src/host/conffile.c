@@ -1,13 +1,13 @@
 /*
  * conffile.c: set.conf files on disk: read one (capped at CONF_MAX) and
- * parse it, write a conf back atomically.
+ * parse it, write a conf back (through file_write_atomic, the one atomic
+ * write).
  */
 #include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 
 #include "host/conffile.h"
 #include "core/conf.h"
+#include "host/file.h"
 
 /*
  * Read and parse the file at path.  Returns a new conf, or NULL with
@@ -58,95 +59,22 @@ conffile_load(const char *path, char *ebuf, size_t ebufsz)
 	return c;
 }
 
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Make the rename durable; the new file is in place either way. */
-static void
-sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	dir = slash == NULL ? strdup(".") :
-	    strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
- * Write the text to path atomically: a temporary file next to it, with
- * the old file's mode (and owner, when root), fsync'd, then renamed over
- * it.  Returns 0, or -1 after one warning with the old file untouched.
+ * Write c's text to path with file_write_atomic: the old file's mode and
+ * owner, or 0666 less the umask for a new file.  Returns 0, or -1 after
+ * one warning with the old file untouched.
  */
 int
 conffile_write(const struct conf *c, const char *path)
 {
-	char tmp[PATH_MAX];
-	struct stat st;
 	mode_t mask;
 	char *text;
-	size_t len;
-	int fd, saved;
+	int r;
 
-	if (stat(path, &st) == -1) {
-		if (errno != ENOENT) {
-			warn("%s", path);
-			return -1;
-		}
-		mask = umask(022);
-		umask(mask);
-		st.st_mode = 0666 & ~mask;
-		st.st_uid = geteuid();
-		st.st_gid = getegid();
-	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
-		warnc(ENAMETOOLONG, "%s", path);
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1) {
-		warn("%s", path);
-		return -1;
-	}
+	mask = umask(022);
+	umask(mask);
 	text = conf_text(c);
-	len = strlen(text);
-	if (write_all(fd, text, len) == -1 ||
-	    fchmod(fd, st.st_mode & 07777) == -1 ||
-	    (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) == -1) ||
-	    fsync(fd) == -1) {
-		saved = errno;
-		close(fd);
-		free(text);
-		goto fail;
-	}
+	r = file_write_atomic(path, text, strlen(text), 0666 & ~mask);
 	free(text);
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		goto fail;
-	}
-	sync_dir(path);
-	return 0;
-fail:
-	unlink(tmp);
-	warnc(saved, "%s", path);
-	return -1;
+	return r;
 }

@@ -1,7 +1,9 @@
 /*
- * file.c: whole-file reads, atomic writes (temporary file in the same
- * directory, fsync, rename), copies, mkdir -p and the program's own path.
- * Each reports its own failure once with warn().
+ * file.c: whole-file reads, the one atomic write every file kvm writes
+ * goes through (a temporary dot-file in the same directory, fsync, the
+ * old file's mode and owner, rename, fsync of the directory), copies,
+ * mkdir -p and the program's own path.  Each reports its own failure
+ * once with warn().
  */
 #include <sys/stat.h>
 
@@ -76,38 +78,96 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int
-file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+/*
+ * The temporary file for path: ".BASE.XXXXXX" in path's directory, a
+ * dot-name so that a crash never leaves a file that looks real (an
+ * executable "NAME.XXXXXX" in rc.d); and that directory, to fsync.
+ */
+static int
+atomic_names(const char *path, char *tmp, size_t tmpsz, char *dir,
+    size_t dirsz)
 {
-	char tmp[PATH_MAX];
-	int fd, saved;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	int n;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
+	if (slash == NULL)
+		n = snprintf(dir, dirsz, ".");
+	else
+		n = snprintf(dir, dirsz, "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= dirsz ||
+	    (size_t)snprintf(tmp, tmpsz, "%.*s.%s.XXXXXX", (int)(base - path),
+	    path, base) >= tmpsz) {
 		warnx("%s: path too long", path);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The mode and owner of the file the temporary one replaces: an existing
+ * file keeps its own (the owner only when we are root), a new one gets
+ * mode.  Owner first: a chown may clear the set-id bits.
+ */
+static int
+atomic_mode(int fd, const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno == ENOENT ? fchmod(fd, mode) : -1;
+	if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) == -1)
+		return -1;
+	return fchmod(fd, st.st_mode & 07777);
+}
+
+/* Make the rename durable; the new file is in place either way. */
+static void
+sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * Write data to path atomically: a temporary file next to it, written,
+ * given its mode (and owner), fsync'd, renamed over path, then the
+ * directory fsync'd.  Returns 0, or -1 after one warning with path
+ * untouched and the temporary file removed.
+ */
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd, saved;
+
+	if (atomic_names(path, tmp, sizeof(tmp), dir, sizeof(dir)) == -1)
+		return -1;
 	if ((fd = mkstemp(tmp)) == -1) {
 		warn("%s", path);
 		return -1;
 	}
-	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1) {
+	if (write_all(fd, data, len) == -1 ||
+	    atomic_mode(fd, path, mode) == -1 || fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
-		unlink(tmp);
-		errno = saved;
-		warn("%s", path);
-		return -1;
+		goto fail;
 	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {
 		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		warn("%s", path);
-		return -1;
+		goto fail;
 	}
+	sync_dir(dir);
 	return 0;
+fail:
+	unlink(tmp);
+	warnc(saved, "%s", path);
+	return -1;
 }
 
 int

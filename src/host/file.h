@@ -11,10 +11,19 @@
 
 /* Read a whole file; NUL-terminated.  -1 with errno set. */
 int	 file_read(const char *path, char **buf, size_t *len);
-/* Write atomically: tmp in the same directory, fsync, rename. -1+warn. */
+/*
+ * Write len bytes of data to path atomically: a temporary ".NAME.XXXXXX"
+ * in the same directory, written and fsync'd, renamed over path, then
+ * the directory fsync'd.  An existing file keeps its mode (and owner,
+ * when root); a new one gets mode, as given (no umask).  Returns 0, or
+ * -1 after one warning with path untouched and no temporary file left.
+ */
 int	 file_write_atomic(const char *path, const char *data, size_t len,
 	    mode_t mode);
-/* Copy a file (atomically at the destination). -1+warn. */
+/*
+ * Copy a file with file_write_atomic (mode for a new destination).
+ * 0, or -1 after one warning.
+ */
 int	 file_copy(const char *src, const char *dst, mode_t mode);
 /* Absolute path of the program run as argv0 (searched on PATH). */
 int	 self_path(const char *argv0, char *buf, size_t bufsz);

@@ -9,13 +9,15 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "core/common.h"
+
 /* Global context: everything a command needs besides its operands. */
 struct kvm_ctx {
 	const char	*rootdir;	/* KVM_ROOTDIR, "" for the real / */
 	int		 verbose;	/* -v: print every argv we run */
 	int		 have_home;	/* home, dataset filled from kvm.conf */
-	char		 pool[256];	/* pool kvm is installed on */
-	char		 dataset[256];	/* POOL/kvm */
+	char		 pool[KVM_DATASET_MAX];	/* pool kvm is installed on */
+	char		 dataset[KVM_DATASET_MAX]; /* POOL/kvm */
 	char		 home[PATH_MAX];/* its mountpoint */
 	char		 self[PATH_MAX];/* absolute path of this program */
 };

@@ -1,17 +1,15 @@
 /*
  * runtime.c: what is running, kept under /var/run/kvm and never inside
- * the dataset (a snapshot must not carry a pid).  NAME.lock is held
- * (flock) by the supervisor for its whole life, so a crashed supervisor
+ * the dataset (a snapshot must not carry a pid).  NAME.lock (lock.c) is
+ * held by the supervisor for its whole life, so a crashed supervisor
  * leaves no stale lock; NAME.pid says who runs: the supervisor, bhyve,
  * a loader, since when, and where the console and VNC are.  Reading it
  * checks every pid, so a dead process never counts as running.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +19,7 @@
 #include "host/runtime.h"
 #include "core/util.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
 
@@ -33,45 +32,6 @@ rt_path(const struct kvm_ctx *ctx, const char *name, const char *ext,
 	if (host_path(ctx, KVM_RUNDIR, dir, sizeof(dir)) == -1)
 		return -1;
 	return pathf(buf, sz, "%s/%s.%s", dir, name, ext);
-}
-
-int
-rt_lock(const struct kvm_ctx *ctx, const char *name, int *fdp)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-	int fd;
-
-	if (host_path(ctx, KVM_RUNDIR, dir, sizeof(dir)) == -1 ||
-	    mkdirs(dir, 0755) == -1 ||
-	    rt_path(ctx, name, "lock", path, sizeof(path)) == -1)
-		return -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
-		warn("%s", path);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK)
-			warn("%s", path);
-		close(fd);
-		return errno == EWOULDBLOCK ? 1 : -1;
-	}
-	*fdp = fd;
-	return 0;
-}
-
-/* 1 if somebody holds NAME.lock, 0 if not (or there is none). */
-static int
-rt_locked(const struct kvm_ctx *ctx, const char *name)
-{
-	char path[PATH_MAX];
-	int fd, held;
-
-	if (rt_path(ctx, name, "lock", path, sizeof(path)) == -1 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	held = flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK;
-	close(fd);
-	return held;
 }
 
 static void
@@ -117,7 +77,7 @@ rt_read(const struct kvm_ctx *ctx, const char *name, struct vm_runtime *rt)
 		rt_parse(rt, text);
 		free(text);
 	}
-	if (!rt_locked(ctx, name) || !pid_alive(rt->rt_supervisor))
+	if (!lock_held(ctx, name) || !pid_alive(rt->rt_supervisor))
 		rt->rt_supervisor = 0;
 	if (!port_proc_is(rt->rt_bhyve, "bhyve", name))
 		rt->rt_bhyve = 0;

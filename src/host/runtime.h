@@ -1,7 +1,7 @@
 /*
  * runtime.h: runtime state under /var/run/kvm (never in the dataset).
- * NAME.lock is flock'ed by the supervisor for its whole life; NAME.pid
- * holds the fields below as key=value lines.
+ * NAME.pid holds the fields below as key=value lines; a supervisor
+ * counts only while it holds NAME.lock (lock.h).
  */
 #ifndef KVM_HOST_RUNTIME_H
 #define KVM_HOST_RUNTIME_H
@@ -31,11 +31,6 @@ enum vm_state {
 	VM_STALE	/* a loader or the /dev/vmm instance is left over */
 };
 
-/*
- * Take NAME.lock: 0 and *fd on success, 1 when another process holds
- * it, -1 on error (reported).  The fd is close-on-exec.
- */
-int	 rt_lock(const struct kvm_ctx *, const char *name, int *fd);
 /* Read NAME.pid and check every pid and /dev/vmm/NAME; never fails on a
  * missing file (all zero).  -1 only when a path does not fit. */
 int	 rt_read(const struct kvm_ctx *, const char *name, struct vm_runtime *);

@@ -6,13 +6,10 @@
  * another run, a restart after a fault (rate-limited), or the end.
  * The driver below performs the steps, answers stop requests (SIGTERM,
  * SIGINT, SIGHUP: force the power off) and end-after-this-run requests
- * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.
+ * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  The
+ * modules (kld.c) and the VNC port (vncport.c) are chosen elsewhere;
+ * what happens is said here, in the log or on stderr.
  */
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
@@ -32,9 +29,11 @@
 #include "core/vm.h"
 #include "host/file.h"
 #include "host/hook.h"
+#include "host/kld.h"
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
+#include "host/vncport.h"
 
 /*
  * Waits: ms between checks of a child; s before a loader is killed
@@ -43,7 +42,6 @@
 #define SUP_TICK_MS		50
 #define SUP_LOADER_KILL		2
 #define SUP_POWEROFF_KILL	10
-#define SUP_VNC_FIRST		5900	/* VNCport=auto starts here */
 
 static volatile sig_atomic_t sup_sigstop;	/* the stop signal, 0 none */
 static volatile sig_atomic_t sup_siglast;	/* SIGUSR1 seen */
@@ -158,21 +156,6 @@ sup_rt_write(struct sup *s)
 	(void)rt_write(s->ctx, s->vm->name, &s->rt);
 }
 
-/* Run a short helper (kldstat, bhyvectl...); its exit status or -1. */
-static int
-sup_run(struct sup *s, const char *a0, const char *a1, const char *a2,
-    const char *a3)
-{
-	char *argv[5];
-
-	argv[0] = (char *)(uintptr_t)a0;
-	argv[1] = (char *)(uintptr_t)a1;
-	argv[2] = (char *)(uintptr_t)a2;
-	argv[3] = (char *)(uintptr_t)a3;
-	argv[4] = NULL;
-	return spawn_run(s->ctx, argv);
-}
-
 static int
 sup_bhyvectl(struct sup *s, const char *what, int quiet)
 {
@@ -201,42 +184,20 @@ sup_destroy(struct sup *s)
 	return 0;
 }
 
-/* Load a kernel module unless it is loaded. */
+/* Load a kernel module unless it is loaded; say what happened. */
 static int
 sup_kld(struct sup *s, const char *mod)
 {
-	int r;
+	int r, status;
 
-	if (sup_run(s, "kldstat", "-q", "-m", mod) == 0)
-		return 0;
-	if ((r = sup_run(s, "kldload", mod, NULL, NULL)) != 0) {
+	if ((r = kld_load(s->ctx, mod, &status)) == -1) {
 		sup_say(s, 1, "cannot load the %s module (kldload exit "
-		    "status %d)", mod, r);
+		    "status %d)", mod, status);
 		return -1;
 	}
-	sup_say(s, 0, "loaded the %s module", mod);
+	if (r == 1)
+		sup_say(s, 0, "loaded the %s module", mod);
 	return 0;
-}
-
-/* 1 if a VNC server could listen on addr:port now. */
-static int
-sup_port_free(const char *addr, int port)
-{
-	struct sockaddr_in sin;
-	int fd, one = 1, ok;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
-		return 0;
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return 0;
-	/* bhyve's VNC server sets it too: TIME_WAIT does not count. */
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return ok;
 }
 
 /*
@@ -251,14 +212,10 @@ sup_vnc(struct sup *s)
 
 	if (vm->console != CONSOLE_VNC)
 		return 0;
-	if (s->vnc_auto && (vm->vnc_port == 0 ||
-	    !sup_port_free(vm->vnc_bind, vm->vnc_port))) {
-		for (port = SUP_VNC_FIRST; port <= 65535; port++)
-			if (sup_port_free(vm->vnc_bind, port))
-				break;
-		if (port > 65535) {
+	if (s->vnc_auto) {
+		if ((port = vncport_auto(vm->vnc_bind, vm->vnc_port)) == -1) {
 			sup_say(s, 1, "no free VNC port from %d on %s",
-			    SUP_VNC_FIRST, vm->vnc_bind);
+			    VNCPORT_FIRST, vm->vnc_bind);
 			return -1;
 		}
 		vm->vnc_port = port;

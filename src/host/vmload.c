@@ -1,7 +1,7 @@
 /*
  * vmload.c: finding and loading VMs: which exist, whether a name is one,
- * reading and checking a VM's set.conf into struct vm, and the files a
- * start needs.
+ * reading and checking a VM's set.conf into struct vm, the files a
+ * start needs, and holding a stopped VM (its lock) while changing it.
  */
 #include <sys/stat.h>
 
@@ -20,6 +20,7 @@
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/conffile.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
 
@@ -147,26 +148,31 @@ vm_check_files(const struct vm *vm, char *err, size_t errsz)
 }
 
 int
-vm_hold(const struct kvm_ctx *ctx, const char *name, int *lockfd)
+vm_lock_stopped(const struct kvm_ctx *ctx, const char *name, int *lockfd,
+    enum vm_state *stp)
 {
 	struct vm_runtime rt;
+	int r;
+
+	/* State first: with the lock ours, our own lock would count. */
+	if (rt_read(ctx, name, &rt) == -1)
+		return -1;
+	if ((*stp = rt_state(&rt)) != VM_STOPPED)
+		return 1;
+	if ((r = lock_vm(ctx, name, lockfd)) == 1)
+		*stp = VM_STARTING;
+	return r;
+}
+
+int
+vm_hold(const struct kvm_ctx *ctx, const char *name, int *lockfd)
+{
 	enum vm_state st;
+	int r;
 
 	if (vm_find(ctx, name) == -1)
 		return -1;
-	if (rt_read(ctx, name, &rt) == -1)
-		return -1;
-	if ((st = rt_state(&rt)) != VM_STOPPED) {
+	if ((r = vm_lock_stopped(ctx, name, lockfd, &st)) == 1)
 		warnx("%s: is %s; stop it first", name, rt_state_name(st));
-		return -1;
-	}
-	switch (rt_lock(ctx, name, lockfd)) {
-	case 0:
-		return 0;
-	case 1:
-		warnx("%s: is starting; stop it first", name);
-		return -1;
-	default:
-		return -1;
-	}
+	return r == 0 ? 0 : -1;
 }

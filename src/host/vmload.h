@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "host/runtime.h"	/* enum vm_state */
+
 struct kvm_ctx;
 struct vm;
 
@@ -32,6 +34,14 @@ int	 vm_load(const struct kvm_ctx *, const char *name, struct vm *);
  */
 int	 vm_check_files(const struct vm *, char *err, size_t errsz);
 
+/*
+ * Take NAME.lock if the VM is stopped (only VM_STOPPED counts): 0 and
+ * *lockfd; 1 and its state in *st when it is not (VM_STARTING when
+ * nothing runs but another process holds the lock); -1 after one
+ * warning.  The VM's existence is not checked.
+ */
+int	 vm_lock_stopped(const struct kvm_ctx *, const char *name,
+	    int *lockfd, enum vm_state *st);
 /*
  * Check that a VM exists and is stopped (only VM_STOPPED counts) and
  * take its lock so that nothing starts it meanwhile.  0 and *lockfd, or
