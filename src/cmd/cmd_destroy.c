@@ -328,14 +328,46 @@ uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
 	return 0;
 }
 
+/*
+ * With every VM held: refuse while one is not stopped or without a
+ * confirmation, else uninstall and print what was done.  The exit status.
+ */
+static int
+uninstall_go(struct kvm_ctx *ctx, const char *pool, char **vms, size_t nvm,
+    const char *busy, int force)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *log;
+	int r;
+
+	if (*busy != '\0')
+		warnx("%s: not uninstalled: VMs not stopped: %s", pool, busy);
+	else if (!force && !isatty(STDIN_FILENO))
+		warnx("%s: not uninstalled: confirm on a terminal or use -f",
+		    pool);
+	else if (!force && !uninstall_confirm(ctx, vms, nvm))
+		warnx("%s: not uninstalled", pool);
+	else {
+		if ((log = open_memstream(&out, &len)) == NULL)
+			err(1, "open_memstream");
+		r = uninstall_do(ctx, vms, nvm, log);
+		fclose(log);
+		if (r != -1)
+			fputs(out, stdout);
+		free(out);
+		return r != 0;
+	}
+	return 1;
+}
+
 int
 cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	const char *pool;
-	char **vms, *busy, *out = NULL;
-	size_t nvm, i, len;
+	char **vms, *busy;
+	size_t nvm, i;
 	int ch, force = 0, r = 1, *locks;
-	FILE *log;
 
 	while ((ch = getopt(argc, argv, "+f")) != -1) {
 		if (ch != 'f')
@@ -356,23 +388,7 @@ cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		err(1, NULL);
 	if (uninstall_hold(ctx, vms, nvm, locks, &busy) == -1)
 		goto done;
-	if (*busy != '\0')
-		warnx("%s: not uninstalled: VMs not stopped: %s", pool, busy);
-	else if (!force && !isatty(STDIN_FILENO))
-		warnx("%s: not uninstalled: confirm on a terminal or use -f",
-		    pool);
-	else if (!force && !uninstall_confirm(ctx, vms, nvm))
-		warnx("%s: not uninstalled", pool);
-	else {
-		if ((log = open_memstream(&out, &len)) == NULL)
-			err(1, "open_memstream");
-		r = uninstall_do(ctx, vms, nvm, log);
-		fclose(log);
-		if (r != -1)
-			fputs(out, stdout);
-		free(out);
-		r = r != 0;
-	}
+	r = uninstall_go(ctx, pool, vms, nvm, busy, force);
 done:
 	free(busy);
 	for (i = 0; i < nvm; i++)

@@ -81,14 +81,52 @@ start_rootdir(struct kvm_ctx *ctx)
 	return 0;
 }
 
+/* The VM's files are there and its Com fits -d; -1 after a message. */
+static int
+start_startable(const struct vm *vm, int detach)
+{
+	char e[KVM_ERR_MAX];
+
+	if (vm_check_files(vm, e, sizeof(e)) == -1) {
+		warnx("%s", e);
+		return -1;
+	}
+	if (detach && vm->com == COM_STDIO) {
+		warnx("%s: Com is stdio, which needs start in the foreground "
+		    "(without -d)", vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Go to the background, logging to the VM's kvm.log: 0 in the child,
+ * which goes on to supervise; 1 in the parent, after "started" and
+ * releasing its copy of the lock (the child holds the same open file);
+ * -1 after a message when it could not.
+ */
+static int
+start_detach(struct kvm_ctx *ctx, const struct vm *vm, int fd)
+{
+	char log[PATH_MAX];
+	pid_t pid;
+
+	if (pathf(log, sizeof(log), "%s/kvm.log", vm->dir) == -1 ||
+	    start_rootdir(ctx) == -1 || (pid = spawn_detach(log)) == -1)
+		return -1;
+	if (pid == 0)
+		return 0;
+	printf("%s: started (log %s)\n", vm->name, log);
+	lock_release(fd);
+	return 1;
+}
+
 int
 cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct vm_runtime rt;
-	char e[KVM_ERR_MAX], log[PATH_MAX];
 	struct vm vm;
 	int ch, detach = 0, fd, r;
-	pid_t pid;
 
 	while ((ch = getopt(argc, argv, "+d")) != -1) {
 		switch (ch) {
@@ -103,15 +141,8 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		cmd_usage(cmd);
 	if (ctx_load_home(ctx) == -1 || vm_load(ctx, argv[optind], &vm) == -1)
 		return 1;
-	if (vm_check_files(&vm, e, sizeof(e)) == -1) {
-		warnx("%s", e);
+	if (start_startable(&vm, detach) == -1)
 		goto fail;
-	}
-	if (detach && vm.com == COM_STDIO) {
-		warnx("%s: Com is stdio, which needs start in the foreground "
-		    "(without -d)", vm.name);
-		goto fail;
-	}
 	if ((r = lock_vm(ctx, vm.name, &fd)) != 0) {
 		if (r == 1)
 			start_refuse(ctx, vm.name, 1);
@@ -123,18 +154,11 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		start_refuse(ctx, vm.name, 0);
 		goto unlock;
 	}
-	if (detach) {
-		if (pathf(log, sizeof(log), "%s/kvm.log", vm.dir) == -1 ||
-		    start_rootdir(ctx) == -1 ||
-		    (pid = spawn_detach(log)) == -1)
+	if (detach && (r = start_detach(ctx, &vm, fd)) != 0) {
+		if (r == -1)
 			goto unlock;
-		if (pid > 0) {
-			/* The child holds the lock now (the same open file). */
-			printf("%s: started (log %s)\n", vm.name, log);
-			lock_release(fd);
-			vm_free(&vm);
-			return 0;
-		}
+		vm_free(&vm);
+		return 0;
 	}
 	r = supervise(ctx, &vm, detach);
 	lock_release(fd);

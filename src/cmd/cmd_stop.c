@@ -281,15 +281,12 @@ shutdown_down(const struct kvm_ctx *ctx, const char *name,
 	    !stop_alive(ctx, name, W_LOADER, rt->rt_loader));
 }
 
-int
-cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+/* shutdown's -t (default SHUTDOWN_DEFAULT) and its one operand. */
+static unsigned
+shutdown_options(const struct cmd *cmd, int argc, char **argv)
 {
-	struct vm_runtime first, rt;
 	char e[KVM_ERR_MAX];
-	const char *name;
 	unsigned secs = SHUTDOWN_DEFAULT;
-	pid_t pressed;
-	double end;
 	int ch;
 
 	while ((ch = getopt(argc, argv, "+t:")) != -1) {
@@ -307,6 +304,19 @@ cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		cmd_usage(cmd);
+	return secs;
+}
+
+int
+cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	struct vm_runtime first, rt;
+	const char *name;
+	unsigned secs;
+	pid_t pressed;
+	double end;
+
+	secs = shutdown_options(cmd, argc, argv);
 	if ((name = stop_name(ctx, argv[optind])) == NULL ||
 	    stop_running(ctx, name, &first) != 1)
 		return 1;
