@@ -179,13 +179,6 @@ json_uint(struct json *js, const char *key, unsigned long long value)
 }
 
 void
-json_bool(struct json *js, const char *key, int value)
-{
-	json_member(js, key);
-	fputs(value ? "true" : "false", js->js_fp);
-}
-
-void
 json_null(struct json *js, const char *key)
 {
 	json_member(js, key);

@@ -81,7 +81,6 @@ ctx_load_home(struct kvm_ctx *ctx)
 	    ctx_var(c, path, "kvm_home", ctx->home, sizeof(ctx->home)))
 		r = -1;
 	conf_free(c);
-	ctx->have_home = r == 0;
 	return r;
 }
 

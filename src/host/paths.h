@@ -15,7 +15,6 @@
 struct kvm_ctx {
 	const char	*rootdir;	/* KVM_ROOTDIR, "" for the real / */
 	int		 verbose;	/* -v: print every argv we run */
-	int		 have_home;	/* home, dataset filled from kvm.conf */
 	char		 pool[KVM_DATASET_MAX];	/* pool kvm is installed on */
 	char		 dataset[KVM_DATASET_MAX]; /* POOL/kvm */
 	char		 home[PATH_MAX];/* its mountpoint */

@@ -23,7 +23,8 @@
 
 extern char **environ;
 
-int
+/* A waitpid status as the shell shows it (see spawn.h). */
+static int
 spawn_status(int ws)
 {
 	if (WIFEXITED(ws))
@@ -236,7 +237,8 @@ spawn_environ(char *const env[])
 	return v;
 }
 
-pid_t
+/* Start argv with its environment changed by env (see spawn_run_env). */
+static pid_t
 spawn_start_env(const struct kvm_ctx *ctx, char *const argv[],
     char *const env[])
 {

@@ -21,15 +21,11 @@ int	 spawn_capture(const struct kvm_ctx *, char *const argv[],
 	    char **out, char **errout);
 /* Start without waiting; returns the pid or -1.  stdio inherited. */
 pid_t	 spawn_start(const struct kvm_ctx *, char *const argv[]);
-/* Decode a waitpid status the same way spawn_run does. */
-int	 spawn_status(int wstatus);
 /*
- * Start argv with its environment changed by env (NULL-terminated):
+ * Run argv with its environment changed by env (NULL-terminated):
  * "NAME=value" replaces or adds NAME, a bare "NAME" removes it.
- * spawn_run_env also waits, returning what spawn_run returns.
+ * Returns what spawn_run returns.
  */
-pid_t	 spawn_start_env(const struct kvm_ctx *, char *const argv[],
-	    char *const env[]);
 int	 spawn_run_env(const struct kvm_ctx *, char *const argv[],
 	    char *const env[]);
 /*
