@@ -23,6 +23,7 @@
 #include "core/common.h"
 #include "core/conf.h"
 #include "host/conffile.h"
+#include "host/file.h"
 #include "cmd/cmd.h"
 
 /* Read a whole file; fails the test if it cannot. */
@@ -498,6 +499,39 @@ ATF_TC_BODY(write_fails, tc)
 	conf_free(c);
 }
 
+/*
+ * file_write_atomic, which conffile_write and every other writer use:
+ * an existing file keeps its mode, a new one gets the given mode as it
+ * is (no umask), and a failed write leaves no temporary file.
+ */
+ATF_TC_WITHOUT_HEAD(write_atomic);
+ATF_TC_BODY(write_atomic, tc)
+{
+	struct stat st;
+	char *text;
+	int n;
+
+	spit("old", "x");
+	ATF_REQUIRE(chmod("old", 0600) == 0);
+	ATF_REQUIRE_EQ(file_write_atomic("old", "new\n", 4, 0755), 0);
+	text = slurp("old", NULL);
+	ATF_CHECK_STREQ(text, "new\n");
+	free(text);
+	ATF_REQUIRE(stat("old", &st) == 0);
+	ATF_CHECK_EQ(st.st_mode & 07777, 0600);
+
+	umask(077);
+	ATF_REQUIRE_EQ(file_write_atomic("new", "", 0, 0751), 0);
+	ATF_REQUIRE(stat("new", &st) == 0);
+	ATF_CHECK_EQ(st.st_mode & 07777, 0751);
+
+	ATF_REQUIRE(mkdir("dir", 0755) == 0);
+	spit("dir/keep", "x");
+	n = entries();
+	ATF_CHECK_EQ(file_write_atomic("dir", "y", 1, 0644), -1);
+	ATF_CHECK_EQ(entries(), n);
+}
+
 ATF_TC_WITHOUT_HEAD(load);
 ATF_TC_BODY(load, tc)
 {
@@ -799,6 +833,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, set_every_byte);
 	ATF_TP_ADD_TC(tp, write_file);
 	ATF_TP_ADD_TC(tp, write_fails);
+	ATF_TP_ADD_TC(tp, write_atomic);
 	ATF_TP_ADD_TC(tp, load);
 	ATF_TP_ADD_TC(tp, load_too_large);
 	ATF_TP_ADD_TC(tp, perf_many);
