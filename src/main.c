@@ -41,7 +41,7 @@ static const struct cmd cmds[] = {
 	    "run the VM under its supervisor (-d: in the background)" },
 	{ "stop", NULL, cmd_stop, "name", CMD_ROOT, NULL,
 	    "power the VM off at once, like pulling the plug" },
-	{ "shutdown", NULL, cmd_shutdown, "[-t sec] name", CMD_ROOT, NULL,
+	{ "shutdown", NULL, cmd_shutdown, "[-t seconds] name", CMD_ROOT, NULL,
 	    "press the power button, wait, then power off" },
 	{ "status", NULL, cmd_status, "[-j] name", 0, NULL,
 	    "print bhyve's pid, 0 when stopped, -1 when no such VM" },

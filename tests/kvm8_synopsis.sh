@@ -89,4 +89,24 @@ if [ -s "$tmp/diff" ]; then
 	cat "$tmp/diff" >&2
 	exit 1
 fi
+
+# Then whole lines: the SYNOPSIS as mandoc renders it (no wrapping),
+# each "kvm VERB ..." line of a command the table has, against the
+# table's line for that VERB, blanks squeezed.  This catches what the
+# flag lists cannot: a renamed operand or argument, a moved flag.
+mandoc -Tascii -O width=1000 "$man" | col -b | awk '
+/^[A-Z]/ { syn = ($1 == "SYNOPSIS"); next }
+syn && $1 == "kvm" { $1 = $1; print }' > "$tmp/lines" || exit 2
+awk -v man="$man" '
+FILENAME == ARGV[1] { if (NR > 1 && $1 == "kvm") { $1 = $1; u[$2] = $0 }
+	next }
+($2 in u) && u[$2] != $0 {
+	printf "%s: SYNOPSIS of %s reads \"%s\" but kvm" \
+	    " prints \"%s\"\n", man, $2, $0, u[$2]
+}' "$tmp/usage" "$tmp/lines" >> "$tmp/diff"
+
+if [ -s "$tmp/diff" ]; then
+	cat "$tmp/diff" >&2
+	exit 1
+fi
 exit 0

@@ -111,6 +111,38 @@ no_table_body()
 	    sh "$SYN" ./kvm "$MAN"
 }
 
+atf_test_case operand_changed
+operand_changed_head()
+{
+	atf_set "descr" "a SYNOPSIS line with a renamed operand fails"
+}
+operand_changed_body()
+{
+	edit '/^\.Cm stop$/,/^\.Nm/ s/^\.Ar name$/.Ar vm/'
+	atf_check -s exit:1 -o empty -e inline:"kvm.8: SYNOPSIS of stop reads\
+ \"kvm stop vm\" but kvm prints \"kvm stop name\"\n" sh "$SYN" "$KVM" kvm.8
+}
+
+atf_test_case usage_changed
+usage_changed_head()
+{
+	atf_set "descr" "a changed usage line in the program fails"
+}
+usage_changed_body()
+{
+	paths
+	# A kvm whose table says "from to" where kvm.8 says "old new".
+	cat > kvm <<EOF
+#!/bin/sh
+"$KVM" "\$@" 2>&1 >/dev/null | sed 's/kvm rename old new/kvm rename from to/' >&2
+exit 2
+EOF
+	chmod +x kvm
+	atf_check -s exit:1 -o empty -e inline:"$MAN: SYNOPSIS of rename reads\
+ \"kvm rename old new\" but kvm prints \"kvm rename from to\"\n" \
+	    sh "$SYN" ./kvm "$MAN"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case agree
@@ -119,4 +151,6 @@ atf_init_test_cases()
 	atf_add_test_case command_extra
 	atf_add_test_case flag_extra
 	atf_add_test_case no_table
+	atf_add_test_case operand_changed
+	atf_add_test_case usage_changed
 }

@@ -241,7 +241,7 @@ bad_input_body()
 	    kvm stop nosuch
 	atf_check -s exit:1 -o empty -e inline:"kvm: a/b: name may only contain \
 letters, digits, '.', '_' and '-'\n" kvm stop a/b
-	u="usage: kvm shutdown [-t sec] name\n"
+	u="usage: kvm shutdown [-t seconds] name\n"
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown web web
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -t

@@ -1,6 +1,6 @@
 /*
  * cmd_stop.c: "kvm stop name" (the seed's stop: a forced power-off,
- * like switching off the power) and "kvm shutdown [-t sec] name" (the
+ * like switching off the power) and "kvm shutdown [-t seconds] name" (the
  * ACPI power button, then stop after sec seconds).  Both return only
  * when the VM is down: no supervisor, bhyve or loader left, the
  * /dev/vmm instance destroyed and NAME.pid removed.  They also work on
