@@ -145,7 +145,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
-		tests/kvm8_synopsis.sh
+		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

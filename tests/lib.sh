@@ -48,12 +48,52 @@ kvm_need_source()
 	! kvm_installed || atf_skip "needs the source tree, not an installed copy"
 }
 
+# Real bhyve instead of the simulator: opt-in, for a FreeBSD host, with
+#   kyua -v test_suites.kvm.real_bhyve=yes test -k .../Kyuafile
+# Only the test cases that call kvm_real_ok before kvm_setup run then
+# (the others need the simulator's guest scripts and fail files, and
+# would change the host's network); the rest are skipped.  The scratch
+# root stays: its dev is a link to /dev and its firmware directory one
+# to edk2-bhyve's, so kvm.conf, rc.conf and rc.d are still scratch
+# copies; the VM names must not be the host's (use $POOL).
+kvm_real()
+{
+	[ "$(atf_config_get real_bhyve no)" = yes ]
+}
+
+kvm_real_ok()
+{
+	KVM_REAL_OK=1
+}
+
 kvm_env()
 {
 	srcdir=$(kvm_srcdir)
 	KVM_ROOTDIR=$(pwd)/root
-	PATH="$srcdir/sim/bin:$(kvm_bindir):/usr/sbin:/sbin:$PATH"
+	if kvm_real; then
+		PATH="$(kvm_bindir):/sbin:/bin:/usr/sbin:/usr/bin"
+		PATH="$PATH:/usr/local/sbin:/usr/local/bin"
+	else
+		PATH="$srcdir/sim/bin:$(kvm_bindir):/usr/sbin:/sbin:$PATH"
+	fi
 	export KVM_ROOTDIR PATH
+}
+
+# kvm_real_root: with real_bhyve=yes, skip unless this case can run on
+# real bhyve here; else link the scratch root's dev and firmware.
+kvm_real_root()
+{
+	[ "${KVM_REAL_OK:-0}" = 1 ] ||
+	    atf_skip "needs the simulator (real_bhyve=yes)"
+	[ "$(uname -s)" = FreeBSD ] ||
+	    atf_skip "real_bhyve=yes needs a FreeBSD host with bhyve"
+	fw=/usr/local/share/uefi-firmware
+	[ -f "$fw/BHYVE_UEFI_CODE.fd" ] ||
+	    atf_skip "real_bhyve=yes needs edk2-bhyve ($fw)"
+	mkdir -p root/usr/local/share root/usr/local/etc root/etc \
+	    root/var/run
+	ln -s /dev root/dev
+	ln -s "$fw" root/usr/local/share/uefi-firmware
 }
 
 # zlock CMD...: run CMD holding the host-wide lock the zfs stand-in takes
@@ -82,10 +122,16 @@ kvm_zfs_daemon()
 kvm_setup()
 {
 	kvm_env
-	mkdir -p root/usr/local/share/uefi-firmware root/usr/local/etc \
-	    root/etc root/var/run root/dev
-	printf 'CODE\n' > root/usr/local/share/uefi-firmware/BHYVE_UEFI_CODE.fd
-	printf 'VARS\n' > root/usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd
+	if kvm_real; then
+		kvm_real_root
+	else
+		mkdir -p root/usr/local/share/uefi-firmware \
+		    root/usr/local/etc root/etc root/var/run root/dev
+		printf 'CODE\n' > \
+		    root/usr/local/share/uefi-firmware/BHYVE_UEFI_CODE.fd
+		printf 'VARS\n' > \
+		    root/usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd
+	fi
 	kvm_zfs_daemon
 	POOL="kt$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 	echo "$POOL" > pool
@@ -116,6 +162,12 @@ kvm_cleanup()
 		done
 	fi
 	pkill -9 -f "$(pwd)/root" 2>/dev/null
+	# Real bhyve: the instances of this test's VMs (named after $POOL).
+	if kvm_real && [ -f pool ]; then
+		for v in /dev/vmm/"$(cat pool)"*; do
+			[ -e "$v" ] && bhyvectl --vm="${v##*/}" --destroy
+		done
+	fi
 	if [ -f pool ]; then
 		# zfs-fuse often answers "busy" once; a leaked pool slows
 		# every later test, so insist for a few seconds.

@@ -830,6 +830,13 @@ ifconfig_taps_body()
 	atf_check ifconfig tap0 destroy
 	atf_check -o not-match:"member: tap0" ifconfig bridge0
 	atf_check -o inline:"bridge0 tap1 tap5 vmnic0\n" ifconfig -l
+	atf_check ifconfig tap5 inet 192.168.2.2/24
+	atf_check -o match:"^	inet 192.168.2.2/24\$" -o match:"flags=8943<UP," \
+	    ifconfig tap5
+	atf_check -s exit:1 -e inline:"ifconfig: 192.168.2/24: bad value\n" \
+	    ifconfig tap5 inet 192.168.2/24
+	atf_check -s exit:1 -e inline:"ifconfig: 10.0.0.1/33: bad value\n" \
+	    ifconfig tap5 inet 10.0.0.1/33
 }
 
 atf_test_case kld

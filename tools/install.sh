@@ -7,6 +7,8 @@
 # never disagree.  Each plist line maps to a file of the tree:
 #   sbin/kvm                    kvm (the program)
 #   share/kvm/functions         share/functions (the hook library)
+#   share/kvm/templates/FILE    share/templates/FILE (set.conf and run
+#                               examples)
 #   share/man/manN/PAGE.N.gz    man/PAGE.N (the ports framework
 #                               compresses pages; make install does not)
 #   tests/kvm/zfs-fuse-up.sh    tools/zfs-fuse-up.sh (and layers.sh)
@@ -32,6 +34,7 @@ source_of()
 	case $1 in
 	sbin/kvm) echo kvm ;;
 	share/kvm/functions) echo share/functions ;;
+	share/kvm/templates/*) echo "share/templates/${1#share/kvm/templates/}" ;;
 	share/man/man*/*.gz) p=${1##*/}; echo "man/${p%.gz}" ;;
 	tests/kvm/zfs-fuse-up.sh) echo tools/zfs-fuse-up.sh ;;
 	tests/kvm/layers.sh) echo tools/layers.sh ;;
@@ -84,10 +87,11 @@ uninstall)
 	entries | while IFS= read -r p; do
 		rm -f "$dest/${p%.gz}"
 	done
-	# The directories that are kvm's alone, deepest first.
-	for d in tests/kvm/sim/bin tests/kvm/sim tests/kvm/conf/valid \
-	    tests/kvm/conf/invalid tests/kvm/conf tests/kvm/argv tests/kvm \
-	    share/kvm; do
+	# The directories that are kvm's alone (under share/kvm and
+	# tests/kvm, as the plist has them), deepest first.
+	entries | sed -n 's|/[^/]*$||p' | grep -E '^(share|tests)/kvm(/|$)' |
+	    awk '{ print; while (sub(/\/[^\/]*$/, "") && $0 ~ /\/kvm\//) print }' |
+	    LC_ALL=C sort -ru | while IFS= read -r d; do
 		[ ! -d "$dest/$d" ] || rmdir "$dest/$d"
 	done
 	;;
