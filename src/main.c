@@ -47,7 +47,7 @@ static const struct cmd cmds[] = {
 	    "print bhyve's pid, 0 when stopped, -1 when no such VM" },
 	{ "info", "vminfo", cmd_info, "[-j] name", 0, NULL,
 	    "show everything about one VM" },
-	{ "list", "vmlist", cmd_list, "[-j]", 0, NULL,
+	{ "list", "vmlist", cmd_list, "[-jl]", 0, NULL,
 	    "list the running VMs, then the stopped ones" },
 	{ "console", NULL, cmd_console, "name", CMD_ROOT, NULL,
 	    "attach to the VM's serial console" },

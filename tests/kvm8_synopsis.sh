@@ -37,8 +37,10 @@ awk 'NR > 1 && $1 == "kvm" {
 	for (i = 3; i <= NF; i++) {
 		t = $i
 		sub(/^\[/, "", t)
+		# A cluster of flags, "[-jl]", is each of them.
 		if (t ~ /^-[A-Za-z0-9]/)
-			print "F", $2, substr(t, 1, 2)
+			for (j = 2; substr(t, j, 1) ~ /[A-Za-z0-9]/; j++)
+				print "F", $2, "-" substr(t, j, 1)
 	}
 }' "$tmp/usage" > "$tmp/table"
 if ! grep -q '^C ' "$tmp/table"; then
@@ -53,7 +55,8 @@ $1 == ".Cm" && verb == "" { verb = $2; print "C", verb; next }
 verb != "" {
 	for (i = 1; i < NF; i++)
 		if ($i == "Fl" || $i == ".Fl")
-			print "F", verb, "-" $(i + 1)
+			for (j = 1; j <= length($(i + 1)); j++)
+				print "F", verb, "-" substr($(i + 1), j, 1)
 }' "$man" > "$tmp/synopsis"
 
 # What the table has and the SYNOPSIS lacks (in table order), then what

@@ -148,7 +148,7 @@ row()
 }
 
 usage_status="usage: kvm status [-j] name\n"
-usage_list="usage: kvm list [-j]\n"
+usage_list="usage: kvm list [-jl]\n"
 usage_info="usage: kvm info [-j] name\n"
 usage_console="usage: kvm console name\n"
 

@@ -26,6 +26,7 @@
 #include "host/file.h"
 #include "host/paths.h"
 #include "host/rc.h"
+#include "host/rcconf.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
 #include "host/vmload.h"
@@ -176,44 +177,13 @@ info_zfs(const struct kvm_ctx *ctx, struct info *in)
 }
 
 /*
- * The last "VAR=value" of an rc.conf file into buf (quotes removed);
- * 1 if found, 0 if not.  rc.conf is sh, but sysrc only ever writes
- * plain assignments, which is all this reads.
- */
-static int
-rcconf_get(const char *path, const char *var, char *buf, size_t sz)
-{
-	char *text, *p, *line, *v, q;
-	size_t n = strlen(var);
-	int found = 0;
-
-	if (file_read(path, &text, NULL) == -1)
-		return 0;
-	for (p = text; (line = strsep(&p, "\n")) != NULL; ) {
-		line += strspn(line, " \t");
-		if (strncmp(line, var, n) != 0 || line[n] != '=')
-			continue;
-		v = line + n + 1;
-		if (*v == '"' || *v == '\'') {
-			q = *v++;
-			v[strcspn(v, q == '"' ? "\"" : "'")] = '\0';
-		} else
-			v[strcspn(v, " \t#;")] = '\0';
-		strlcpy(buf, v, sz);
-		found = 1;
-	}
-	free(text);
-	return found;
-}
-
-/*
  * The rc.d script and its NAME_enable, named as cmd_rc.c names them.
  * rc.conf.local is read after rc.conf, as rc.subr does.
  */
 static int
 info_rcd(const struct kvm_ctx *ctx, struct info *in)
 {
-	char path[PATH_MAX], var[KVM_NAME_MAX + 1];
+	char var[KVM_NAME_MAX + 1], *text;
 	struct stat st;
 
 	if (rc_path(ctx, in->vm.name, in->rcd, sizeof(in->rcd)) == -1)
@@ -222,14 +192,11 @@ info_rcd(const struct kvm_ctx *ctx, struct info *in)
 		in->rcd[0] = '\0';
 	rc_varname(in->vm.name, var, sizeof(var));
 	snprintf(in->rcvar, sizeof(in->rcvar), "%s_enable", var);
-	if (host_path(ctx, "/etc/rc.conf", path, sizeof(path)) == -1)
+	if (rcconf_read(ctx, &text) == -1)
 		return -1;
-	in->enable_set = rcconf_get(path, in->rcvar, in->enable,
+	in->enable_set = rcconf_value(text, in->rcvar, in->enable,
 	    sizeof(in->enable));
-	if (host_path(ctx, "/etc/rc.conf.local", path, sizeof(path)) == -1)
-		return -1;
-	in->enable_set |= rcconf_get(path, in->rcvar, in->enable,
-	    sizeof(in->enable));
+	free(text);
 	return 0;
 }
 
@@ -363,15 +330,6 @@ label(const char *var)
 	return s != NULL && s->s_info != NULL ? s->s_info : var;
 }
 
-static const char *
-rom_name(enum vm_rom rom)
-{
-	static const char *const names[] = { "uefi", "grub", "bhyveload",
-	    "file" };
-
-	return names[rom];
-}
-
 static void
 text_runtime(const struct info *in)
 {
@@ -460,7 +418,7 @@ text_print(const struct info *in)
 
 	text_runtime(in);
 	line(label("VMrom"), "%s", vm->rom == ROM_FILE ? vm->rom_path :
-	    rom_name(vm->rom));
+	    vm_rom_name(vm->rom));
 	if (vm->rom == ROM_UEFI)
 		line("firmware", "%s", vm->rom_path);
 	if (vm->vars_path[0] != '\0')
@@ -585,7 +543,7 @@ json_print(const struct info *in)
 	json_init(&js, stdout);
 	json_object_open(&js, NULL);
 	json_runtime(&js, in);
-	json_string(&js, "loader", rom_name(vm->rom));
+	json_string(&js, "loader", vm_rom_name(vm->rom));
 	json_opt(&js, "firmware", vm->rom_path);
 	json_opt(&js, "uefi_vars", vm->vars_path);
 	json_uint(&js, "cpus", vm->cores);

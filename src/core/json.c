@@ -184,3 +184,10 @@ json_null(struct json *js, const char *key)
 	json_member(js, key);
 	fputs("null", js->js_fp);
 }
+
+void
+json_bool(struct json *js, const char *key, int value)
+{
+	json_member(js, key);
+	fputs(value ? "true" : "false", js->js_fp);
+}

@@ -25,5 +25,6 @@ void	 json_string(struct json *, const char *key, const char *value);
 void	 json_int(struct json *, const char *key, long long value);
 void	 json_uint(struct json *, const char *key, unsigned long long value);
 void	 json_null(struct json *, const char *key);
+void	 json_bool(struct json *, const char *key, int value);
 
 #endif /* !KVM_CORE_JSON_H */

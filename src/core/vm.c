@@ -138,3 +138,12 @@ vm_free(struct vm *vm)
 		free(vm->devices[i]);
 	vm->ndevices = 0;
 }
+
+const char *
+vm_rom_name(enum vm_rom rom)
+{
+	static const char *const names[] = { "uefi", "grub", "bhyveload",
+	    "file" };
+
+	return names[rom];
+}

@@ -84,6 +84,8 @@ int	 vm_from_conf_each(struct vm *, const struct conf *,
 	    vm_err_fn *each, void *arg);
 /* An error as "FILE:LINE: message", or "FILE: message" without line. */
 void	 vm_err_text(const struct vm_err *, char *buf, size_t sz);
+/* The loader as set.conf names it: uefi, grub, bhyveload or file. */
+const char *vm_rom_name(enum vm_rom);
 /* Free the Devices entries; vm can be read into again. */
 void	 vm_free(struct vm *);
 
