@@ -122,6 +122,7 @@ busy_body()
 	atf_check -s exit:1 -o empty -e inline:"$b" kvm start -d web
 	atf_check -s exit:1 -o empty -e inline:"$b" kvm stop web
 	atf_check -s exit:1 -o empty -e inline:"$b" kvm shutdown web
+	atf_check -s exit:1 -o empty -e inline:"$b" kvm uninstall -f "$POOL"
 	kvm_state > after
 	atf_check cmp before after
 	atf_check -s exit:1 test -e root/usr/local/etc/rc.d/web

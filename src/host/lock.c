@@ -195,8 +195,9 @@ lock_admin(const struct kvm_ctx *ctx, const char *name, int *fdp)
 		close(fd);
 		return -1;
 	}
-	n = snprintf(who, sizeof(who), "kvm %s (pid %ld)\n",
-	    ctx->cmd != NULL ? ctx->cmd : "", (long)getpid());
+	n = snprintf(who, sizeof(who), "kvm%s%s (pid %ld)\n",
+	    ctx->cmd != NULL ? " " : "", ctx->cmd != NULL ? ctx->cmd : "",
+	    (long)getpid());
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, who, (size_t)n, 0) != n) {
 		warn("%s", path);
 		close(fd);
@@ -212,6 +213,7 @@ lock_admin2(const struct kvm_ctx *ctx, const char *a, const char *b,
 {
 	int *first = fda, *second = fdb;
 
+	*fda = *fdb = -1;
 	if (strcmp(a, b) > 0) {
 		first = fdb;
 		second = fda;
@@ -220,6 +222,7 @@ lock_admin2(const struct kvm_ctx *ctx, const char *a, const char *b,
 		return -1;
 	if (lock_admin(ctx, second == fda ? a : b, second) == -1) {
 		lock_release(*first);
+		*first = -1;
 		return -1;
 	}
 	return 0;

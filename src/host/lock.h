@@ -46,7 +46,7 @@ int	 lock_admin(const struct kvm_ctx *, const char *name, int *fd);
 /*
  * The admin locks of two different VMs, in strcmp order so that two
  * commands taking the same pair cannot deadlock: *fda for a, *fdb for
- * b.  0, or -1 (reported) holding neither.
+ * b.  0, or -1 (reported) holding neither, both -1.
  */
 int	 lock_admin2(const struct kvm_ctx *, const char *a, const char *b,
 	    int *fda, int *fdb);
