@@ -394,6 +394,55 @@ orphan_postrun_cleanup()
 	common_cleanup
 }
 
+atf_test_case stop_stuck_supervisor cleanup
+stop_stuck_supervisor_head()
+{
+	atf_set descr "stop waits on the run lock of a supervisor that ignores SIGTERM for 30 s, kills the guest, then the supervisor, then runs postRun"
+	atf_set require.user root
+	atf_set timeout 120
+}
+stop_stuck_supervisor_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	mkdir -p root/var/run/kvm
+	perl -e '$0 = "bhyve: $ARGV[0]"; sleep 600' web &
+	b=$!
+	echo $b >> fakepids
+	perl -e 'use Fcntl ":flock"; $SIG{TERM} = "IGNORE";
+	    open(my $f, ">>", $ARGV[0]) or die; flock($f, LOCK_EX) or die;
+	    $0 = "supervisor"; sleep 600' root/var/run/kvm/web.lock &
+	s=$!
+	echo $s >> fakepids
+	i=0
+	until kvm_locked web; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "fake supervisor has no lock"
+		sleep 0.1
+	done
+	printf 'supervisor=%s\nbhyve=%s\nloader=0\nstarted=%s\nvnc=\nconsole=\n' \
+	    "$s" "$b" "$(date +%s)" > root/var/run/kvm/web.pid
+	until ps -o args= -p "$b" | grep -q "^bhyve: web"; do sleep 0.1; done
+	start=$(date +%s)
+	atf_check -s exit:0 \
+	    -o inline:"web: supervisor gone; ran postRun\nweb: stopped\n" \
+	    -e inline:"kvm: web: supervisor (pid $s) did not end within 30 \
+seconds; killing the guest\nkvm: web: supervisor (pid $s) still there; \
+killed\n" kvm stop web
+	took=$(($(date +%s) - start))
+	if [ "$took" -lt 34 ] || [ "$took" -gt 40 ]; then
+		atf_fail "stop took $took s, not 35"
+	fi
+	kvm_gone "$b" || atf_fail "bhyve still runs"
+	kvm_gone "$s" || atf_fail "the supervisor still runs"
+	atf_check -o inline:"postRun web \n" grep "^postRun " root/sim/log
+	check_down
+}
+stop_stuck_supervisor_cleanup()
+{
+	common_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case busy
@@ -403,4 +452,5 @@ atf_init_test_cases()
 	atf_add_test_case rename_during_start
 	atf_add_test_case rc_during_destroy
 	atf_add_test_case orphan_postrun
+	atf_add_test_case stop_stuck_supervisor
 }
