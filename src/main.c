@@ -181,5 +181,6 @@ main(int argc, char *argv[])
 #ifdef __FreeBSD__
 	optreset = 1;
 #endif
+	ctx.cmd = c->c_name;
 	return c->c_fn(&ctx, c, argc, argv);
 }

@@ -177,7 +177,10 @@ orphan_body()
 	atf_check -s exit:1 -o empty -e inline:"kvm: web: already running \
 (pid $bhyve) without a supervisor; stop it first\n" kvm start web
 	atf_check cmp simlog.before root/sim/log
-	atf_check -s exit:0 -o inline:"web: stopped\n" -e empty kvm stop web
+	atf_check -s exit:0 \
+	    -o inline:"web: supervisor gone; ran postRun\nweb: stopped\n" \
+	    -e empty kvm stop web
+	atf_check -o inline:"postRun web \n" grep "^postRun " root/sim/log
 	kvm_wait_gone "$bhyve"
 	atf_check -o match:"^bhyvectl --vm=web --force-poweroff\$" \
 	    cat root/sim/log

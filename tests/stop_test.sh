@@ -147,7 +147,11 @@ stop_orphan_loader_body()
 	kvm_wait_unlocked web
 	atf_check -s exit:1 -e inline:"kvm: web: loader still running \
 (pid $loader) without a supervisor; stop it first\n" kvm start web
-	atf_check -s exit:0 -o inline:"web: stopped\n" -e empty kvm stop web
+	# The dead supervisor's postRun, run by stop (VM_EXIT unknown).
+	atf_check -s exit:0 \
+	    -o inline:"web: supervisor gone; ran postRun\nweb: stopped\n" \
+	    -e empty kvm stop web
+	atf_check -o inline:"postRun web \n" grep "^postRun " root/sim/log
 	kvm_gone "$loader" || atf_fail "the loader still runs"
 	check_down
 }
@@ -176,7 +180,11 @@ stop_stale_instance_body()
 	kvm_wait_gone "$bhyve"
 	rm root/sim/web.pid	# what the simulated bhyve would remove
 	atf_check test -e root/dev/vmm/web
-	atf_check -s exit:0 -o inline:"web: stopped\n" -e empty kvm stop web
+	# The dead supervisor's postRun, run by stop (VM_EXIT unknown).
+	atf_check -s exit:0 \
+	    -o inline:"web: supervisor gone; ran postRun\nweb: stopped\n" \
+	    -e empty kvm stop web
+	atf_check -o inline:"postRun web \n" grep "^postRun " root/sim/log
 	check_down
 	atf_check -o match:"^bhyvectl --vm=web --destroy\$" cat root/sim/log
 }
@@ -395,8 +403,10 @@ shutdown_orphan_body()
 	start_bg
 	kill -9 "$sup"
 	kvm_wait_unlocked web
-	atf_check -s exit:0 -o inline:"web: powered off\n" -e empty \
-	    kvm shutdown -t 20 web
+	atf_check -s exit:0 \
+	    -o inline:"web: supervisor gone; ran postRun\nweb: powered off\n" \
+	    -e empty kvm shutdown -t 20 web
+	atf_check -o inline:"postRun web \n" grep "^postRun " root/sim/log
 	kvm_gone "$bhyve" || atf_fail "bhyve still runs"
 	check_down
 	atf_check -o match:"^bhyvectl --vm=web --destroy\$" cat root/sim/log

@@ -26,6 +26,7 @@
 #include "core/vm.h"
 #include "host/conffile.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
@@ -452,7 +453,7 @@ cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct clone_op op;
 	char *src, *snap;
-	int r = 1;
+	int lock = -1, lock2 = -1, r = 1;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind != 2)
 		cmd_usage(cmd);
@@ -468,7 +469,10 @@ cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		warnx("%s: name is empty", argv[optind]);
 		goto out;
 	}
+	/* Both admin locks, then the checks again under them. */
 	if (clone_check(ctx, &op, snap) != 0 ||
+	    lock_admin2(ctx, op.co_src, op.co_new, &lock, &lock2) == -1 ||
+	    clone_check(ctx, &op, snap) != 0 ||
 	    clone_snapshot(ctx, &op, snap) == -1)
 		goto out;
 	if (zfs_clone(ctx, op.co_origin, op.co_newds) == -1)
@@ -487,6 +491,8 @@ undo:
 	if (op.co_made_snap)
 		zfs_destroy(ctx, op.co_origin, 0);
 out:
+	lock_release(lock);
+	lock_release(lock2);
 	free(src);
 	return r;
 }

@@ -28,6 +28,7 @@
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
@@ -516,7 +517,7 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct create c;
 	char err[KVM_ERR_MAX], opts[3 + 2 * NQ];
-	int ch, q, r, yes = 0;
+	int ch, lock, q, r, yes = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
@@ -539,13 +540,16 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		warnx("%s: %s", c.name, err);
 		return 1;
 	}
-	if (ctx_load_home(ctx) == -1)
+	/* The new name's admin lock: no other create or rename to it. */
+	if (ctx_load_home(ctx) == -1 || lock_admin(ctx, c.name, &lock) == -1)
 		return 1;
 	if (vm_exists(ctx, c.name)) {
 		warnx("%s: already exists", c.name);
+		lock_release(lock);
 		return 1;
 	}
 	r = create_settle(&c, yes) == -1 || create_make(&c) == -1 ? 1 : 0;
 	create_settings_free(&c.cs);
+	lock_release(lock);
 	return r;
 }

@@ -222,8 +222,10 @@ uninstall_hold(const struct kvm_ctx *ctx, char **vms, size_t n, int *locks,
 
 	if ((*busy = strdup("")) == NULL)
 		err(1, NULL);
-	for (i = 0; i < n; i++) {
+	/* All -1 first: the caller releases them all, even after -1. */
+	for (i = 0; i < n; i++)
 		locks[i] = -1;
+	for (i = 0; i < n; i++) {
 		if ((r = vm_lock_stopped(ctx, vms[i], &locks[i], &st)) == -1)
 			return -1;
 		if (r == 0)

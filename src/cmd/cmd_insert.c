@@ -16,27 +16,33 @@
 #include "core/conf.h"
 #include "host/conffile.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
 
 /*
- * The checks both commands share, then NAME's set.conf parsed; its path
- * goes to path.  Returns the conf, or NULL after reporting.
+ * The checks both commands share and the VM's admin lock (into *lock),
+ * then NAME's set.conf parsed; its path goes to path.  Returns the
+ * conf, or NULL after reporting, holding no lock.
  */
 static struct conf *
-iso_load(struct kvm_ctx *ctx, const char *name, char *path, size_t sz)
+iso_load(struct kvm_ctx *ctx, const char *name, char *path, size_t sz,
+    int *lock)
 {
 	char e[KVM_ERR_MAX];
 	struct conf *c;
 
-	if (ctx_load_home(ctx) == -1 || vm_find(ctx, name) == -1)
+	if (ctx_load_home(ctx) == -1 || vm_admin(ctx, name, lock) == -1)
 		return NULL;
-	if (vm_dir(ctx, name, "set.conf", path, sz) == -1)
+	if (vm_dir(ctx, name, "set.conf", path, sz) == -1) {
+		lock_release(*lock);
 		return NULL;
+	}
 	if ((c = conffile_load(path, e, sizeof(e))) == NULL) {
 		warnx("%s", e);
+		lock_release(*lock);
 		return NULL;
 	}
 	return c;
@@ -68,26 +74,22 @@ cmd_insert(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	char path[PATH_MAX], iso[PATH_MAX], e[KVM_ERR_MAX];
 	struct conf *c;
 	const char *name;
-	int r;
+	int lock, r = 1;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind != 2)
 		cmd_usage(cmd);
 	name = argv[optind];
-	if ((c = iso_load(ctx, name, path, sizeof(path))) == NULL)
+	if ((c = iso_load(ctx, name, path, sizeof(path), &lock)) == NULL)
 		return 1;
-	if (argv[optind + 1][0] == '\0') {
+	if (argv[optind + 1][0] == '\0')
 		warnx("%s: no ISO given (use kvm eject to remove one)", name);
-		conf_free(c);
-		return 1;
-	}
-	if (file_iso_path(argv[optind + 1], iso, sizeof(iso), e,
-	    sizeof(e)) == -1) {
+	else if (file_iso_path(argv[optind + 1], iso, sizeof(iso), e,
+	    sizeof(e)) == -1)
 		warnx("%s: %s", name, e);
-		conf_free(c);
-		return 1;
-	}
-	r = iso_store(ctx, name, c, path, iso, "inserted", iso);
+	else
+		r = iso_store(ctx, name, c, path, iso, "inserted", iso);
 	conf_free(c);
+	lock_release(lock);
 	return r;
 }
 
@@ -97,22 +99,22 @@ cmd_eject(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	char path[PATH_MAX], *old;
 	const char *name, *v;
 	struct conf *c;
-	int r;
+	int lock, r = 1;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind != 1)
 		cmd_usage(cmd);
 	name = argv[optind];
-	if ((c = iso_load(ctx, name, path, sizeof(path))) == NULL)
+	if ((c = iso_load(ctx, name, path, sizeof(path), &lock)) == NULL)
 		return 1;
-	if ((v = conf_get(c, "Iso")) == NULL || *v == '\0') {
+	if ((v = conf_get(c, "Iso")) == NULL || *v == '\0')
 		warnx("%s: no ISO inserted", name);
-		conf_free(c);
-		return 1;
+	else {
+		if ((old = strdup(v)) == NULL)
+			err(1, NULL);
+		r = iso_store(ctx, name, c, path, "", "ejected", old);
+		free(old);
 	}
-	if ((old = strdup(v)) == NULL)
-		err(1, NULL);
-	r = iso_store(ctx, name, c, path, "", "ejected", old);
-	free(old);
 	conf_free(c);
+	lock_release(lock);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
 #include "host/vmload.h"
@@ -157,33 +158,18 @@ rc_fields_get(const char *name, const char *req, const char *bef,
 	    f->rf_keyword, sizeof(f->rf_keyword)) == -1 ? -1 : 0;
 }
 
-int
-cmd_rc(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+/*
+ * Write or update the script of name, whose admin lock the caller
+ * holds.  Exit status.
+ */
+static int
+rc_run(const struct kvm_ctx *ctx, const char *name, const char *req,
+    const char *bef, const char *key)
 {
-	const char *req = NULL, *bef = NULL, *key = NULL, *name;
 	char path[PATH_MAX], var[KVM_NAME_MAX + 1];
 	struct rc_fields cur, f;
-	int ch, kind;
+	int kind;
 
-	while ((ch = getopt(argc, argv, "+r:b:k:")) != -1) {
-		if (ch == 'r')
-			req = optarg;
-		else if (ch == 'b')
-			bef = optarg;
-		else if (ch == 'k')
-			key = optarg;
-		else
-			cmd_usage(cmd);
-	}
-	if (argc - optind != 1)
-		cmd_usage(cmd);
-	name = argv[optind];
-	if (ctx_load_home(ctx) == -1)
-		return 1;
-	if (vm_find(ctx, name) == -1)
-		return 1;
-	if (ctx->self[0] != '/')
-		errx(1, "cannot find kvm's own absolute path");
 	if (rc_check_free(ctx, name, NULL) == -1 ||
 	    (kind = rc_read(ctx, name, &cur)) == -1 ||
 	    rc_path(ctx, name, path, sizeof(path)) == -1)
@@ -206,4 +192,41 @@ cmd_rc(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		printf("%s: wrote %s; start it at boot with: "
 		    "sysrc %s_enable=YES\n", name, path, var);
 	return 0;
+}
+
+/*
+ * The VM's admin lock is held throughout, and its existence checked
+ * under it, so that no script is written for a VM that a destroy or
+ * rename running beside has just taken away.
+ */
+int
+cmd_rc(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	const char *req = NULL, *bef = NULL, *key = NULL, *name;
+	int ch, lock, r;
+
+	while ((ch = getopt(argc, argv, "+r:b:k:")) != -1) {
+		if (ch == 'r')
+			req = optarg;
+		else if (ch == 'b')
+			bef = optarg;
+		else if (ch == 'k')
+			key = optarg;
+		else
+			cmd_usage(cmd);
+	}
+	if (argc - optind != 1)
+		cmd_usage(cmd);
+	name = argv[optind];
+	if (ctx_load_home(ctx) == -1)
+		return 1;
+	if (vm_find(ctx, name) == -1)
+		return 1;
+	if (ctx->self[0] != '/')
+		errx(1, "cannot find kvm's own absolute path");
+	if (vm_admin(ctx, name, &lock) == -1)
+		return 1;
+	r = rc_run(ctx, name, req, bef, key);
+	lock_release(lock);
+	return r;
 }

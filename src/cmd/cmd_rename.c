@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "core/valid.h"
 #include "host/file.h"
+#include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
 #include "host/runtime.h"
@@ -297,7 +298,7 @@ cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	struct journal j;
 	const char *what = "";
 	char e[KVM_ERR_MAX];
-	int lock;
+	int lock, lock2;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind != 2)
 		cmd_usage(cmd);
@@ -312,10 +313,11 @@ cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		errx(1, "%s: %s", rn.new, e);
 	if (strcmp(rn.old, rn.new) == 0)
 		errx(1, "%s: the new name is the old one", rn.old);
-	if (vm_hold(ctx, rn.old, &lock) == -1)
+	if (vm_hold2(ctx, rn.old, rn.new, &lock, &lock2) == -1)
 		return 1;
 	if (rename_check(ctx, &rn) == -1) {
-		close(lock);
+		lock_release(lock);
+		lock_release(lock2);
 		return 1;
 	}
 	undo_init(&j, ctx);
@@ -327,12 +329,14 @@ cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 			warnx("%s: rename failed: %s; nothing changed", rn.old,
 			    what);
 		undo_free(&j);
-		close(lock);
+		lock_release(lock);
+		lock_release(lock2);
 		return 1;
 	}
 	undo_free(&j);
 	rt_remove(ctx, rn.old);
-	close(lock);
+	lock_release(lock);
+	lock_release(lock2);
 	printf("%s: renamed to %s\n", rn.old, rn.new);
 	return 0;
 }

@@ -258,6 +258,37 @@ snap_operands(struct kvm_ctx *ctx, struct snap_op *op)
 	return 0;
 }
 
+/*
+ * The VM's admin lock for snap create and destroy (rollback takes it
+ * through vm_lock_stopped), the VM checked again under it.  0 and *fd,
+ * or 1 after a message.
+ */
+static int
+snap_lock(const struct kvm_ctx *ctx, const struct snap_op *op, int *fd)
+{
+	if (lock_admin(ctx, op->so_name, fd) == -1)
+		return 1;
+	if (!vm_exists(ctx, op->so_name)) {
+		warnx("%s: no such VM", op->so_name);
+		lock_release(*fd);
+		return 1;
+	}
+	return 0;
+}
+
+/* Create or destroy a snapshot under the admin lock; exit status. */
+static int
+snap_change(const struct kvm_ctx *ctx, struct snap_op *op, int act)
+{
+	int fd, r;
+
+	if (snap_lock(ctx, op, &fd) != 0)
+		return 1;
+	r = act == 'c' ? snap_create(ctx, op) : snap_destroy(ctx, op);
+	lock_release(fd);
+	return r;
+}
+
 int
 cmd_snap(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -287,9 +318,8 @@ cmd_snap(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		return 1;
 	switch (act) {
 	case 'c':
-		return snap_create(ctx, &op);
 	case 'd':
-		return snap_destroy(ctx, &op);
+		return snap_change(ctx, &op, act);
 	case 'r':
 		return snap_rollback(ctx, &op);
 	default:

@@ -121,12 +121,38 @@ start_detach(struct kvm_ctx *ctx, const struct vm *vm, int fd)
 	return 1;
 }
 
+/*
+ * Take the run lock and check nothing of the VM is left running, under
+ * the admin lock (held by the caller).  0 and *fd, or 1 after a message.
+ */
+static int
+start_lock(const struct kvm_ctx *ctx, const struct vm *vm, int *fd)
+{
+	struct vm_runtime rt;
+	int r;
+
+	if ((r = lock_vm(ctx, vm->name, fd)) != 0) {
+		if (r == 1)
+			start_refuse(ctx, vm->name, 1);
+		return 1;
+	}
+	if (rt_read(ctx, vm->name, &rt) == -1) {
+		lock_release(*fd);
+		return 1;
+	}
+	if (rt.rt_bhyve != 0 || start_loader(&rt, vm->name)) {
+		start_refuse(ctx, vm->name, 0);
+		lock_release(*fd);
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
-	struct vm_runtime rt;
 	struct vm vm;
-	int ch, detach = 0, fd, r;
+	int admin, ch, detach = 0, fd, r;
 
 	while ((ch = getopt(argc, argv, "+d")) != -1) {
 		switch (ch) {
@@ -139,34 +165,28 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		cmd_usage(cmd);
-	if (ctx_load_home(ctx) == -1 || vm_load(ctx, argv[optind], &vm) == -1)
+	/* The admin lock until the run lock is ours: no stop, rename... */
+	if (ctx_load_home(ctx) == -1 || vm_admin(ctx, argv[optind], &admin) ==
+	    -1)
 		return 1;
-	if (start_startable(&vm, detach) == -1)
-		goto fail;
-	if ((r = lock_vm(ctx, vm.name, &fd)) != 0) {
-		if (r == 1)
-			start_refuse(ctx, vm.name, 1);
-		goto fail;
+	r = vm_load(ctx, argv[optind], &vm);
+	if (r == 0 && (start_startable(&vm, detach) == -1 ||
+	    start_lock(ctx, &vm, &fd) != 0)) {
+		vm_free(&vm);
+		r = -1;
 	}
-	if (rt_read(ctx, vm.name, &rt) == -1)
-		goto unlock;
-	if (rt.rt_bhyve != 0 || start_loader(&rt, vm.name)) {
-		start_refuse(ctx, vm.name, 0);
-		goto unlock;
-	}
+	/* Handed over: from here the run lock keeps others off. */
+	lock_release(admin);
+	if (r == -1)
+		return 1;
 	if (detach && (r = start_detach(ctx, &vm, fd)) != 0) {
 		if (r == -1)
-			goto unlock;
+			lock_release(fd);
 		vm_free(&vm);
-		return 0;
+		return r == -1 ? 1 : 0;
 	}
 	r = supervise(ctx, &vm, detach);
 	lock_release(fd);
 	vm_free(&vm);
 	return r;
-unlock:
-	lock_release(fd);
-fail:
-	vm_free(&vm);
-	return 1;
 }

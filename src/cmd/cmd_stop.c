@@ -5,7 +5,10 @@
  * when the VM is down: no supervisor, bhyve or loader left, the
  * /dev/vmm instance destroyed and NAME.pid removed.  They also work on
  * what a dead supervisor left behind (an orphan bhyve, a loader, the
- * instance).  Every wait is bounded and then escalates.
+ * instance), and then run its postRun, which the dead supervisor
+ * could not.  Every wait is bounded and then escalates; a supervisor is
+ * waited for on its run lock.  Both hold the VM's admin lock throughout,
+ * so a start that comes meanwhile is refused as busy.
  */
 #include <err.h>
 #include <signal.h>
@@ -18,6 +21,8 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/valid.h"
+#include "core/vm.h"
+#include "host/hook.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
@@ -55,17 +60,14 @@ stop_tick(void)
 }
 
 /* What to wait for. */
-enum stop_what { W_SUPERVISOR, W_BHYVE, W_LOADER };
+enum stop_what { W_BHYVE, W_LOADER };
 
 static int
 stop_alive(const struct kvm_ctx *ctx, const char *name, enum stop_what w,
     pid_t pid)
 {
-	struct vm_runtime rt;
-
+	(void)ctx;
 	switch (w) {
-	case W_SUPERVISOR:
-		return rt_read(ctx, name, &rt) == 0 && rt.rt_supervisor != 0;
 	case W_BHYVE:
 		return port_proc_is(pid, "bhyve", name);
 	case W_LOADER:
@@ -108,15 +110,24 @@ stop_bhyvectl(const struct kvm_ctx *ctx, const char *name, const char *what,
 	return spawn_run(ctx, argv);
 }
 
-/* End a live supervisor: SIGTERM, wait, then kill what it runs, then it. */
-static void
-stop_supervisor(const struct kvm_ctx *ctx, const char *name, pid_t sup)
+/*
+ * End a live supervisor: SIGTERM, then wait on its run lock, which it
+ * holds until it ends (no polling); after STOP_SUPERVISOR seconds kill
+ * what it runs, then it.  0 with the run lock in *fd (*killed is 1 when
+ * the supervisor had to be SIGKILLed, so its postRun did not run), or
+ * -1 after a message.
+ */
+static int
+stop_supervisor(const struct kvm_ctx *ctx, const char *name, pid_t sup,
+    int *fd, int *killed)
 {
 	struct vm_runtime rt;
+	int r;
 
+	*killed = 0;
 	kill(sup, SIGTERM);
-	if (stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_SUPERVISOR))
-		return;
+	if ((r = lock_vm_wait(ctx, name, STOP_SUPERVISOR, fd)) != 1)
+		return r;
 	warnx("%s: supervisor (pid %ld) did not end within %d seconds; "
 	    "killing the guest", name, (long)sup, STOP_SUPERVISOR);
 	if (rt_read(ctx, name, &rt) == 0) {
@@ -126,12 +137,82 @@ stop_supervisor(const struct kvm_ctx *ctx, const char *name, pid_t sup)
 		    stop_alive(ctx, name, W_LOADER, rt.rt_loader))
 			kill(rt.rt_loader, SIGKILL);
 	}
-	if (stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_KILLED))
-		return;
+	if ((r = lock_vm_wait(ctx, name, STOP_KILLED, fd)) != 1)
+		return r;
 	warnx("%s: supervisor (pid %ld) still there; killed", name,
 	    (long)sup);
 	kill(sup, SIGKILL);
-	(void)stop_wait(ctx, name, W_SUPERVISOR, 0, STOP_KILLED);
+	*killed = 1;
+	if ((r = lock_vm_wait(ctx, name, STOP_KILLED, fd)) != 1)
+		return r;
+	warnx("%s: supervisor (pid %ld) does not go away", name, (long)sup);
+	return -1;
+}
+
+/*
+ * The supervisor's pid, 0 when nothing holds the run lock.  A start
+ * holds it a moment before its supervisor writes NAME.pid: give it
+ * STOP_KILLED seconds.  -1 when a path does not fit.
+ */
+static pid_t
+stop_sup_pid(const struct kvm_ctx *ctx, const char *name)
+{
+	struct vm_runtime rt;
+	double end = stop_clock() + STOP_KILLED;
+
+	for (;;) {
+		if (rt_read(ctx, name, &rt) == -1)
+			return -1;
+		if (rt.rt_supervisor != 0 || !lock_held(ctx, name) ||
+		    stop_clock() >= end)
+			return rt.rt_supervisor;
+		stop_tick();
+	}
+}
+
+/*
+ * The run lock, ending the supervisor that holds it; 0 and *fd, or -1
+ * after a message.  *killed as for stop_supervisor.
+ */
+static int
+stop_take(const struct kvm_ctx *ctx, const char *name, int *fd, int *killed)
+{
+	pid_t sup;
+	int r;
+
+	*killed = 0;
+	if ((sup = stop_sup_pid(ctx, name)) == -1)
+		return -1;
+	if (sup != 0)
+		return stop_supervisor(ctx, name, sup, fd, killed);
+	if ((r = lock_vm(ctx, name, fd)) == 1)
+		warnx("%s: %s.lock is held by a process that is not its "
+		    "supervisor", name, name);
+	return r == 0 ? 0 : -1;
+}
+
+/*
+ * postRun for a VM whose supervisor did not run it (it died, or stop
+ * had to kill it), so that taps go and passthru devices return.  VM_EXIT
+ * is empty: nobody saw bhyve's exit status.
+ */
+static void
+stop_postrun(const struct kvm_ctx *ctx, const char *name)
+{
+	struct vm vm;
+	int r;
+
+	if (vm_load(ctx, name, &vm) == -1) {
+		warnx("%s: postRun not run", name);
+		return;
+	}
+	if ((r = hook_run(ctx, &vm, "postRun", "")) == 0)
+		printf("%s: supervisor gone; ran postRun\n", name);
+	else if (r == -1)
+		warnx("%s: postRun could not be run", name);
+	else
+		warnx("%s: postRun failed (exit status %d)", name, r);
+	vm_free(&vm);
 }
 
 /*
@@ -183,22 +264,20 @@ stop_orphan_loader(const struct kvm_ctx *ctx, const char *name, pid_t pid)
 }
 
 /*
- * Bring the VM down by force, whatever runs.  Returns 0 when it is
- * down, -1 (reported) when something could not be removed.
+ * Bring the VM down by force, whatever runs; the caller holds the
+ * admin lock, so nothing starts it meanwhile.  orphan: its supervisor
+ * was gone, so postRun runs here.  Returns 0 when it is down, -1
+ * (reported) when something could not be removed.
  */
 static int
-stop_force(const struct kvm_ctx *ctx, const char *name)
+stop_force(const struct kvm_ctx *ctx, const char *name, int orphan)
 {
 	struct vm_runtime rt;
-	int fd, r, ret = 0;
+	int fd, killed, r, ret = 0;
 
-	if (rt_read(ctx, name, &rt) == -1)
-		return -1;
-	if (rt.rt_supervisor != 0)
-		stop_supervisor(ctx, name, rt.rt_supervisor);
 	/* What is left has no supervisor; hold the lock while cleaning. */
-	if ((r = lock_vm(ctx, name, &fd)) != 0)
-		return r == 1 ? 0 : -1;	/* 1: started again meanwhile */
+	if (stop_take(ctx, name, &fd, &killed) == -1)
+		return -1;
 	if (rt_read(ctx, name, &rt) == -1) {
 		lock_release(fd);
 		return -1;
@@ -215,6 +294,8 @@ stop_force(const struct kvm_ctx *ctx, const char *name)
 		    r);
 		ret = -1;
 	}
+	if (ret == 0 && (orphan || killed))
+		stop_postrun(ctx, name);
 	if (ret == 0)
 		rt_remove(ctx, name);
 	lock_release(fd);
@@ -234,35 +315,60 @@ stop_name(struct kvm_ctx *ctx, const char *name)
 	return name;
 }
 
-/* 1 if anything of the VM is there (a supervisor, bhyve, ...). */
+/*
+ * 1 if anything of the VM is there (a supervisor, bhyve, ... or a
+ * start holding the run lock), with *orphan 1 when its supervisor is
+ * gone; else 0 after "not running".
+ */
 static int
 stop_running(const struct kvm_ctx *ctx, const char *name,
-    struct vm_runtime *rt)
+    struct vm_runtime *rt, int *orphan)
 {
+	int held;
+
 	if (rt_read(ctx, name, rt) == -1)
 		return -1;
-	if (rt_state(rt) == VM_STOPPED) {
+	held = lock_held(ctx, name);
+	if (rt_state(rt) == VM_STOPPED && !held) {
 		warnx("%s: not running", name);
 		return 0;
 	}
+	*orphan = rt->rt_supervisor == 0 && !held;
 	return 1;
 }
 
+static int
+stop_run(const struct kvm_ctx *ctx, const char *name)
+{
+	struct vm_runtime rt;
+	int orphan;
+
+	if (stop_running(ctx, name, &rt, &orphan) != 1 ||
+	    stop_force(ctx, name, orphan) == -1)
+		return 1;
+	printf("%s: stopped\n", name);
+	return 0;
+}
+
+/*
+ * stop and shutdown hold the VM's admin lock for their whole run, so
+ * that no start, rename... comes between; the run lock is the
+ * supervisor's.
+ */
 int
 cmd_stop(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
-	struct vm_runtime rt;
 	const char *name;
+	int admin, r;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind != 1)
 		cmd_usage(cmd);
 	if ((name = stop_name(ctx, argv[optind])) == NULL ||
-	    stop_running(ctx, name, &rt) != 1)
+	    lock_admin(ctx, name, &admin) == -1)
 		return 1;
-	if (stop_force(ctx, name) == -1)
-		return 1;
-	printf("%s: stopped\n", name);
-	return 0;
+	r = stop_run(ctx, name);
+	lock_release(admin);
+	return r;
 }
 
 /*
@@ -307,18 +413,16 @@ shutdown_options(const struct cmd *cmd, int argc, char **argv)
 	return secs;
 }
 
-int
-cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+/* The ACPI power button, a bounded wait, then force; exit status. */
+static int
+shutdown_run(const struct kvm_ctx *ctx, const char *name, unsigned secs)
 {
 	struct vm_runtime first, rt;
-	const char *name;
-	unsigned secs;
 	pid_t pressed;
 	double end;
+	int orphan;
 
-	secs = shutdown_options(cmd, argc, argv);
-	if ((name = stop_name(ctx, argv[optind])) == NULL ||
-	    stop_running(ctx, name, &first) != 1)
+	if (stop_running(ctx, name, &first, &orphan) != 1)
 		return 1;
 	/* No new run after this one; then the ACPI power button. */
 	if (first.rt_supervisor != 0)
@@ -337,7 +441,7 @@ cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 			kill(pressed, SIGTERM);
 		}
 		if (stop_clock() >= end) {
-			if (stop_force(ctx, name) == -1)
+			if (stop_force(ctx, name, orphan) == -1)
 				return 1;
 			printf("%s: did not power off within %u second%s; "
 			    "forced off\n", name, secs, secs == 1 ? "" : "s");
@@ -346,8 +450,24 @@ cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		stop_tick();
 	}
 	/* An orphan's instance and NAME.pid are left to clean. */
-	if (stop_force(ctx, name) == -1)
+	if (stop_force(ctx, name, orphan) == -1)
 		return 1;
 	printf("%s: powered off\n", name);
 	return 0;
+}
+
+int
+cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	const char *name;
+	unsigned secs;
+	int admin, r;
+
+	secs = shutdown_options(cmd, argc, argv);
+	if ((name = stop_name(ctx, argv[optind])) == NULL ||
+	    lock_admin(ctx, name, &admin) == -1)
+		return 1;
+	r = shutdown_run(ctx, name, secs);
+	lock_release(admin);
+	return r;
 }

@@ -15,6 +15,7 @@
 struct kvm_ctx {
 	const char	*rootdir;	/* KVM_ROOTDIR, "" for the real / */
 	int		 verbose;	/* -v: print every argv we run */
+	const char	*cmd;		/* the command's name, for lock holders */
 	char		 pool[KVM_DATASET_MAX];	/* pool kvm is installed on */
 	char		 dataset[KVM_DATASET_MAX]; /* POOL/kvm */
 	char		 home[PATH_MAX];/* its mountpoint */

@@ -147,21 +147,61 @@ vm_check_files(const struct vm *vm, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Under the admin lock: 0 if the VM is stopped, else 1 and its state
+ * (VM_STARTING when nothing runs yet but the run lock is held: a start
+ * between taking it and writing NAME.pid).  -1 when a path is too long.
+ */
+static int
+vm_stopped(const struct kvm_ctx *ctx, const char *name, enum vm_state *stp)
+{
+	struct vm_runtime rt;
+
+	if (rt_read(ctx, name, &rt) == -1)
+		return -1;
+	if ((*stp = rt_state(&rt)) == VM_STOPPED && lock_held(ctx, name))
+		*stp = VM_STARTING;
+	return *stp == VM_STOPPED ? 0 : 1;
+}
+
 int
 vm_lock_stopped(const struct kvm_ctx *ctx, const char *name, int *lockfd,
     enum vm_state *stp)
 {
-	struct vm_runtime rt;
 	int r;
 
-	/* State first: with the lock ours, our own lock would count. */
-	if (rt_read(ctx, name, &rt) == -1)
+	*lockfd = -1;
+	if (lock_admin(ctx, name, lockfd) == -1)
 		return -1;
-	if ((*stp = rt_state(&rt)) != VM_STOPPED)
-		return 1;
-	if ((r = lock_vm(ctx, name, lockfd)) == 1)
-		*stp = VM_STARTING;
+	if ((r = vm_stopped(ctx, name, stp)) != 0) {
+		lock_release(*lockfd);
+		*lockfd = -1;
+	}
 	return r;
+}
+
+/* Still there now that we hold its lock?  -1 after "no such VM". */
+static int
+vm_still(const struct kvm_ctx *ctx, const char *name)
+{
+	if (vm_exists(ctx, name))
+		return 0;
+	warnx("%s: no such VM", name);
+	return -1;
+}
+
+int
+vm_admin(const struct kvm_ctx *ctx, const char *name, int *lockfd)
+{
+	*lockfd = -1;
+	if (vm_find(ctx, name) == -1 || lock_admin(ctx, name, lockfd) == -1)
+		return -1;
+	if (vm_still(ctx, name) == -1) {
+		lock_release(*lockfd);
+		*lockfd = -1;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -174,5 +214,32 @@ vm_hold(const struct kvm_ctx *ctx, const char *name, int *lockfd)
 		return -1;
 	if ((r = vm_lock_stopped(ctx, name, lockfd, &st)) == 1)
 		warnx("%s: is %s; stop it first", name, rt_state_name(st));
+	if (r == 0 && vm_still(ctx, name) == -1) {
+		lock_release(*lockfd);
+		*lockfd = -1;
+		r = -1;
+	}
 	return r == 0 ? 0 : -1;
+}
+
+int
+vm_hold2(const struct kvm_ctx *ctx, const char *name, const char *other,
+    int *lockfd, int *otherfd)
+{
+	enum vm_state st;
+	int r;
+
+	*lockfd = *otherfd = -1;
+	if (vm_find(ctx, name) == -1 ||
+	    lock_admin2(ctx, name, other, lockfd, otherfd) == -1)
+		return -1;
+	if ((r = vm_stopped(ctx, name, &st)) == 1)
+		warnx("%s: is %s; stop it first", name, rt_state_name(st));
+	if (r != 0 || vm_still(ctx, name) == -1) {
+		lock_release(*lockfd);
+		lock_release(*otherfd);
+		*lockfd = *otherfd = -1;
+		return -1;
+	}
+	return 0;
 }

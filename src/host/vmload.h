@@ -35,18 +35,33 @@ int	 vm_load(const struct kvm_ctx *, const char *name, struct vm *);
 int	 vm_check_files(const struct vm *, char *err, size_t errsz);
 
 /*
- * Take NAME.lock if the VM is stopped (only VM_STOPPED counts): 0 and
- * *lockfd; 1 and its state in *st when it is not (VM_STARTING when
- * nothing runs but another process holds the lock); -1 after one
- * warning.  The VM's existence is not checked.
+ * Take the VM's admin lock (lock.h) if the VM is stopped (only
+ * VM_STOPPED counts): 0 and *lockfd; 1 and its state in *st when it is
+ * not (VM_STARTING when nothing runs but its run lock is held), holding
+ * nothing; -1 after one warning ("kvm: NAME: busy: kvm VERB (pid N)"
+ * when another command holds the admin lock).  The VM's existence is
+ * not checked; the name must be valid.
  */
 int	 vm_lock_stopped(const struct kvm_ctx *, const char *name,
 	    int *lockfd, enum vm_state *st);
 /*
- * Check that a VM exists and is stopped (only VM_STOPPED counts) and
- * take its lock so that nothing starts it meanwhile.  0 and *lockfd, or
+ * Check that a VM exists, take its admin lock and check again that it
+ * exists, so that what the caller then changes is still there.  0 and
+ * *lockfd, or -1 after "kvm: NAME: ..." holding nothing.
+ */
+int	 vm_admin(const struct kvm_ctx *, const char *name, int *lockfd);
+/*
+ * vm_admin for a VM that must also be stopped (only VM_STOPPED counts):
+ * nothing starts it while the caller holds *lockfd.  0 and *lockfd, or
  * -1 after "kvm: NAME: ...".
  */
 int	 vm_hold(const struct kvm_ctx *, const char *name, int *lockfd);
+/*
+ * vm_hold of name plus the admin lock of other (a name that must not
+ * be changed meanwhile, e.g. rename's new name), both taken in a fixed
+ * order (lock_admin2).  0 with both, or -1 after a message with none.
+ */
+int	 vm_hold2(const struct kvm_ctx *, const char *name, const char *other,
+	    int *lockfd, int *otherfd);
 
 #endif /* !KVM_HOST_VMLOAD_H */
