@@ -310,6 +310,38 @@ busy_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case clone_src_locked cleanup
+clone_src_locked_head()
+{
+	atf_set descr "a killed clone is undone while its source VM is locked" \
+	    "(running): the source's snapshot goes all the same"
+	atf_set require.user root
+}
+clone_src_locked_body()
+{
+	kvm_setup
+	command -v flock >/dev/null || atf_skip "no flock(1)"
+	kvm_mkvm web
+	state > old
+	crash clone 3 $CLONE_STEPS clone web db
+	l=$KVM_ROOTDIR/var/run/kvm/web.lock
+	flock -o "$l" sleep 30 & pid=$!
+	echo $pid >> fakepids
+	while flock -n "$l" true; do sleep 0.05; done
+	atf_check -s exit:1 -o inline:"-1\n" \
+	    -e inline:"kvm: db: undid an interrupted clone from web\n" \
+	    kvm status db
+	kill $pid
+	wait $pid 2>/dev/null
+	state > after
+	atf_check diff -u old after
+	no_journal
+}
+clone_src_locked_cleanup()
+{
+	kvm_cleanup
+}
+
 # One test case per step, and one past the last.
 crash_cases()
 {
@@ -338,4 +370,5 @@ atf_init_test_cases()
 	atf_add_test_case rc_write
 	atf_add_test_case check_all
 	atf_add_test_case busy
+	atf_add_test_case clone_src_locked
 }

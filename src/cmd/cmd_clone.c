@@ -441,7 +441,8 @@ clone_begin(const struct kvm_ctx *ctx, struct clone_op *op,
 {
 	journal_init(ij, "clone", op->co_new);
 	journal_vm(ij, op->co_new);
-	journal_vm(ij, op->co_src);
+	/* Not locked: the source may run; its snapshot can go anyway. */
+	journal_also(ij, op->co_src);
 	journal_add(ij, "src", "%s", op->co_src);
 	journal_add(ij, "ds", "%s", op->co_newds);
 	journal_add(ij, "dir", "%s", op->co_newdir);

@@ -63,6 +63,12 @@ journal_vm(struct journal *j, const char *name)
 	journal_add(j, "vm", "%s", name);
 }
 
+void
+journal_also(struct journal *j, const char *name)
+{
+	journal_add(j, "also", "%s", name);
+}
+
 const char *
 journal_get(const struct journal *j, const char *key, size_t i)
 {
@@ -227,14 +233,17 @@ journal_open(struct journal *j, const char *path)
 static int
 journal_names(const struct journal *j, const char *name)
 {
+	static const char *const keys[] = { "vm", "also", NULL };
+	const char *const *k;
 	const char *v;
 	size_t i;
 
 	if (name == NULL || strcmp(journal_get(j, "op", 0), "uninstall") == 0)
 		return 1;
-	for (i = 0; (v = journal_get(j, "vm", i)) != NULL; i++)
-		if (strcmp(v, name) == 0)
-			return 1;
+	for (k = keys; *k != NULL; k++)
+		for (i = 0; (v = journal_get(j, *k, i)) != NULL; i++)
+			if (strcmp(v, name) == 0)
+				return 1;
 	return 0;
 }
 
@@ -285,8 +294,13 @@ journal_recover(const struct kvm_ctx *ctx, const char *name)
 
 	if (host_path(ctx, KVM_JOURNALDIR, dir, sizeof(dir)) == -1)
 		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
+	/* None, or not ours: a user's "kvm list" (the directory is 0700). */
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT || errno == EACCES)
+			return 0;
+		warn("%s", dir);
+		return -1;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    pathf(path, sizeof(path), "%s/%s", dir, de->d_name) == -1)

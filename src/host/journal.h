@@ -37,6 +37,8 @@ void	 journal_add(struct journal *, const char *key, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
 /* Add "vm=NAME": a VM whose lock recovery takes first. */
 void	 journal_vm(struct journal *, const char *name);
+/* Add "also=NAME": a VM whose name finds the journal, not locked. */
+void	 journal_also(struct journal *, const char *name);
 /*
  * Write the journal to ROOT/var/db/kvm/OP.NAME durably (fsync of the
  * file and of the directory), locked by this process and the programs
