@@ -174,19 +174,14 @@ journal_end(struct journal *j)
 	journal_free(j);
 }
 
-/* The lines of the journal open on fd into j. */
+/* The lines of the journal at j_path into j (any length). */
 static int
-journal_parse(struct journal *j, int fd)
+journal_parse(struct journal *j)
 {
-	char buf[8192], *p, *nl;
-	ssize_t n;
-	size_t len = 0;
+	char *buf, *p, *nl;
 
-	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	if (n == -1)
+	if (file_read(j->j_path, &buf, NULL) == -1)
 		return -1;
-	buf[len] = '\0';
 	for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		*nl = '\0';
 		if ((j->j_kv = reallocarray(j->j_kv, j->j_n + 1,
@@ -194,6 +189,7 @@ journal_parse(struct journal *j, int fd)
 		    (j->j_kv[j->j_n++] = strdup(p)) == NULL)
 			err(1, NULL);
 	}
+	free(buf);
 	return journal_get(j, "op", 0) != NULL &&
 	    journal_get(j, "name", 0) != NULL ? 0 : -1;
 }
@@ -221,7 +217,7 @@ journal_open(struct journal *j, const char *path)
 	}
 	j->j_fd = fd;
 	strlcpy(j->j_path, path, sizeof(j->j_path));
-	if (journal_parse(j, fd) == -1) {
+	if (journal_parse(j) == -1) {
 		warnx("%s: not a kvm journal", path);
 		journal_free(j);
 		return -1;
