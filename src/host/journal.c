@@ -136,6 +136,7 @@ journal_begin(const struct kvm_ctx *ctx, struct journal *j)
 	    pathf(tmp, sizeof(tmp), "%s/.%s.%s.XXXXXX", dir,
 	    journal_get(j, "op", 0), journal_get(j, "name", 0)) == -1)
 		goto fail;
+	journal_sync_dir(dir);	/* /var/db: the directory may be new */
 	if ((fd = mkstemp(tmp)) == -1) {
 		warn("%s", j->j_path);
 		goto fail;
