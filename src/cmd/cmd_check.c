@@ -2,7 +2,9 @@
  * cmd_check.c: "kvm check [name ...]" reads each VM's set.conf and run
  * without changing anything and reports problems as FILE:LINE: message:
  * syntax, settings, missing files, sh syntax of run, missing hooks, and
- * (as warnings) variables one typo away from a known one.  The known
+ * (as warnings) variables one typo away from a known one.  Like every
+ * command that looks at a VM, it first finishes or undoes what a
+ * killed create, rename, clone or destroy left (journal.h).  The known
  * variables and the order of the settings errors are the settings
  * table's (settings.c).
  */
@@ -21,6 +23,7 @@
 #include "core/vm.h"
 #include "host/conffile.h"
 #include "host/file.h"
+#include "host/journal.h"
 #include "host/paths.h"
 #include "host/spawn.h"
 #include "host/vmload.h"
@@ -208,6 +211,9 @@ cmd_check(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	argv += optind;
 	if (ctx_load_home(ctx) == -1)
 		return 1;
+	/* What a killed command left, finished or undone first. */
+	if (argc == 0 && journal_recover(ctx, NULL) == -1)
+		r = 1;
 	if (argc > 0) {
 		for (i = 0; i < (size_t)argc; i++)
 			if (check_one(ctx, argv[i]) == -1)

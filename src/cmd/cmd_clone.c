@@ -6,7 +6,8 @@
  * for every ser= in Devices, and fresh UEFI variables; paths into the
  * source's directory follow to the clone's.  Any failure after the clone
  * was made destroys it (and the snapshot made for it): nothing
- * half-made stays.  The identities come from
+ * half-made stays, and after a crash the next command does that
+ * (the intent journal, recover.c).  The identities come from
  * ident.c, as for create.
  */
 #include <sys/stat.h>
@@ -25,7 +26,9 @@
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/conffile.h"
+#include "host/fault.h"
 #include "host/file.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/vmload.h"
@@ -341,6 +344,8 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	    conffile_write(c, path) == 0)
 		r = 0;
 	/* Fresh UEFI variables: the copy of the template install pinned. */
+	if (r == 0)
+		fault_point("clone");
 	if (r == 0 && vm.rom == ROM_UEFI &&
 	    (pathf(tmpl, sizeof(tmpl), "%s/firmware/BHYVE_UEFI_VARS.fd",
 	    ctx->home) == -1 || file_copy(tmpl, vm.vars_path, 0644) == -1))
@@ -398,7 +403,7 @@ clone_check(struct kvm_ctx *ctx, struct clone_op *op, const char *snap)
 	return 0;
 }
 
-/* The snapshot to clone: the one given, or a new src@clone-NEW. */
+/* The snapshot to clone: the one given, or src@clone-NEW (to make). */
 static int
 clone_snapshot(const struct kvm_ctx *ctx, struct clone_op *op,
     const char *snap)
@@ -424,9 +429,36 @@ clone_snapshot(const struct kvm_ctx *ctx, struct clone_op *op,
 		    op->co_src, op->co_snap);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The intent journal: what the next command destroys should we die
+ * half way (recover.c); then the snapshot, when kvm makes it.
+ */
+static int
+clone_begin(const struct kvm_ctx *ctx, struct clone_op *op,
+    const char *snap, struct journal *ij)
+{
+	journal_init(ij, "clone", op->co_new);
+	journal_vm(ij, op->co_new);
+	/* Not locked: the source may run; its snapshot can go anyway. */
+	journal_also(ij, op->co_src);
+	journal_add(ij, "src", "%s", op->co_src);
+	journal_add(ij, "ds", "%s", op->co_newds);
+	journal_add(ij, "dir", "%s", op->co_newdir);
+	journal_add(ij, "origin", "%s", op->co_origin);
+	journal_add(ij, "madesnap", "%d", snap == NULL);
+	if (journal_begin(ctx, ij) == -1) {
+		journal_free(ij);
+		return -1;
+	}
+	fault_point("clone");
 	if (snap == NULL) {
-		if (zfs_snapshot(ctx, op->co_srcds, op->co_snap) == -1)
+		if (zfs_snapshot(ctx, op->co_srcds, op->co_snap) == -1) {
+			journal_end(ij);
 			return -1;
+		}
 		op->co_made_snap = 1;
 	}
 	return 0;
@@ -452,6 +484,7 @@ int
 cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct clone_op op;
+	struct journal ij;
 	char *src, *snap;
 	int lock = -1, lock2 = -1, r = 1;
 
@@ -473,23 +506,31 @@ cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	if (clone_check(ctx, &op, snap) != 0 ||
 	    lock_admin2(ctx, op.co_src, op.co_new, &lock, &lock2) == -1 ||
 	    clone_check(ctx, &op, snap) != 0 ||
-	    clone_snapshot(ctx, &op, snap) == -1)
+	    clone_snapshot(ctx, &op, snap) == -1 ||
+	    clone_begin(ctx, &op, snap, &ij) == -1)
 		goto out;
+	fault_point("clone");
 	if (zfs_clone(ctx, op.co_origin, op.co_newds) == -1)
 		goto undo;
 	op.co_made_clone = 1;
-	if (clone_mounted(ctx, &op) == -1 ||
-	    clone_identity(ctx, &op) == -1)
+	fault_point("clone");
+	if (clone_mounted(ctx, &op) == -1)
 		goto undo;
+	fault_point("clone");
+	if (clone_identity(ctx, &op) == -1)
+		goto undo;
+	fault_point("clone");
+	journal_end(&ij);
 	printf("%s: cloned from %s@%s\n", op.co_new, op.co_src, op.co_snap);
 	r = 0;
 	goto out;
 undo:
 	/* The clone first: the snapshot cannot go while it depends on it. */
-	if (op.co_made_clone)
-		zfs_destroy(ctx, op.co_newds, 0);
-	if (op.co_made_snap)
-		zfs_destroy(ctx, op.co_origin, 0);
+	if ((op.co_made_clone && zfs_destroy(ctx, op.co_newds, 0) == -1) ||
+	    (op.co_made_snap && zfs_destroy(ctx, op.co_origin, 0) == -1))
+		journal_free(&ij);	/* the next command tries again */
+	else
+		journal_end(&ij);
 out:
 	lock_release(lock);
 	lock_release(lock2);

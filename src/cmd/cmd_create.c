@@ -5,7 +5,8 @@
  * before anything is made.  Then the VM's dataset and its files: the
  * sparse disk, the UEFI variables, run and, last, set.conf, so that a
  * VM exists only once it is complete.  A failure at any step destroys
- * the new dataset.  The text of set.conf and run is create_text.c's.
+ * the new dataset, and so does the next command after a crash (the
+ * intent journal, recover.c).  The text of set.conf and run is create_text.c's.
  */
 #include <sys/stat.h>
 
@@ -27,7 +28,9 @@
 #include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
+#include "host/fault.h"
 #include "host/file.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/vmload.h"
@@ -384,18 +387,22 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 	if (vm_dir(c->ctx, c->name, NULL, dir, sizeof(dir)) == -1 ||
 	    create_check_mount(c, ds, dir) == -1)
 		return -1;
+	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/disk", dir) == -1 ||
 	    create_disk(c, path) == -1)
 		return -1;
+	fault_point("create");
 	if (strcmp(create_get(&c->cs, "VMrom"), "uefi") == 0 &&
 	    (pathf(src, sizeof(src), "%s/firmware/BHYVE_UEFI_VARS.fd",
 	    c->ctx->home) == -1 ||
 	    pathf(path, sizeof(path), "%s/uefi-vars.fd", dir) == -1 ||
 	    file_copy(src, path, 0644) == -1))
 		return -1;
+	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/run", dir) == -1 ||
 	    file_write_atomic(path, run, strlen(run), 0644) == -1)
 		return -1;
+	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/set.conf", dir) == -1 ||
 	    file_write_atomic(path, setconf, strlen(setconf), 0644) == -1)
 		return -1;
@@ -456,6 +463,46 @@ create_room(const struct create *c, const char *ds)
 }
 
 /*
+ * The dataset and the files, recorded in the intent journal first so
+ * that a create killed half way is undone (or, with set.conf written,
+ * finished) by the next command: no dataset without a VM stays.
+ */
+static int
+create_do(struct create *c, const char *ds, const char *dir,
+    const char *setconf, const char *run)
+{
+	struct journal ij;
+
+	journal_init(&ij, "create", c->name);
+	journal_vm(&ij, c->name);
+	journal_add(&ij, "ds", "%s", ds);
+	journal_add(&ij, "dir", "%s", dir);
+	if (journal_begin(c->ctx, &ij) == -1) {
+		journal_free(&ij);
+		return -1;
+	}
+	fault_point("create");
+	if (zfs_create(c->ctx, ds, NULL) == -1) {
+		journal_end(&ij);
+		return -1;
+	}
+	if (create_files(c, ds, setconf, run) == 0) {
+		fault_point("create");
+		journal_end(&ij);
+		return 0;
+	}
+	if (zfs_destroy(c->ctx, ds, 1) == 0)
+		journal_end(&ij);
+	else {
+		/* The journal stays: the next command tries again. */
+		warnx("%s: could not remove %s: run zfs destroy -r %s",
+		    c->name, ds, ds);
+		journal_free(&ij);
+	}
+	return -1;
+}
+
+/*
  * Make the dataset and the files, with the signals that would stop us
  * half-way held until it is done or undone.  0 or -1 (reported).
  */
@@ -482,14 +529,8 @@ create_make(struct create *c)
 	sigaddset(&hold, SIGHUP);
 	sigaddset(&hold, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &hold, &old);
-	if (zfs_create(c->ctx, ds, NULL) == 0) {
-		if (create_files(c, ds, setconf, run) == 0) {
-			printf("%s: created (%s)\n", c->name, dir);
-			r = 0;
-		} else if (zfs_destroy(c->ctx, ds, 1) == -1)
-			warnx("%s: could not remove %s: run zfs destroy -r %s",
-			    c->name, ds, ds);
-	}
+	if ((r = create_do(c, ds, dir, setconf, run)) == 0)
+		printf("%s: created (%s)\n", c->name, dir);
 	fflush(stdout);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out:

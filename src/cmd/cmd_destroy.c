@@ -4,9 +4,12 @@
  * stopped VMs whose lock they hold, ask on a terminal unless -f (and
  * refuse without one), and are all-or-nothing: rc.conf variables and
  * rc.d scripts go first, kept in memory, and come back when the
- * dataset cannot be destroyed.
+ * dataset cannot be destroyed.  Their plan is written to the intent
+ * journal before the first change, so that one killed half way is
+ * finished by the next command (recover.c).
  */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,8 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/util.h"
+#include "host/fault.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
@@ -79,37 +84,55 @@ destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 }
 
 /*
- * Remove the rc.conf variables of VM name (unless the kvm script of
- * another VM uses the same ones) and its kvm rc.d script, recorded in
- * the journal.  *what says what failed.
+ * Plan the removal of the rc.conf variables of VM name (when vars) and
+ * of its kvm rc.d script (when script): "unset=VAR" and "rc=NAME"
+ * lines in the intent journal, in the order they are carried out.
  */
-static int
-destroy_rc(struct journal *j, const struct kvm_ctx *ctx, const char *name,
-    int vars, int script, FILE *log, const char **what)
+static void
+destroy_plan(struct journal *ij, const char *name, int vars, int script)
 {
-	static char msg[128];
-	char var[KVM_NAME_MAX + 1], full[64], path[PATH_MAX];
+	char var[KVM_NAME_MAX + 1];
 	const char *const *s;
-	int r;
 
 	rc_varname(name, var, sizeof(var));
-	for (s = rc_suffixes; vars && *s != NULL; s++) {
-		snprintf(full, sizeof(full), "%s%s", var, *s);
-		snprintf(msg, sizeof(msg), "could not remove %s", full);
-		*what = msg;
-		if ((r = undo_sysrc_unset(j, full)) == -1)
-			return -1;
-		if (r == 1 && log != NULL)
-			fprintf(log, "removed %s from rc.conf\n", full);
+	for (s = rc_suffixes; vars && *s != NULL; s++)
+		journal_add(ij, "unset", "%s%s", var, *s);
+	if (script)
+		journal_add(ij, "rc", "%s", name);
+}
+
+/*
+ * Carry out the journal's plan (destroy_plan), each step recorded in
+ * the undo log; what was removed goes to log.  *what says what failed.
+ */
+static int
+destroy_rc(struct undo_log *j, const struct kvm_ctx *ctx,
+    const struct journal *ij, FILE *log, const char **what)
+{
+	static char msg[128];
+	char path[PATH_MAX];
+	const char *v;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ij->j_n; i++) {
+		v = strchr(ij->j_kv[i], '=') + 1;
+		if (strncmp(ij->j_kv[i], "unset=", 6) == 0) {
+			snprintf(msg, sizeof(msg), "could not remove %s", v);
+			*what = msg;
+			if ((r = undo_sysrc_unset(j, v)) == -1)
+				return -1;
+			if (r == 1 && log != NULL)
+				fprintf(log, "removed %s from rc.conf\n", v);
+		} else if (strncmp(ij->j_kv[i], "rc=", 3) == 0) {
+			*what = "could not remove the rc.d script";
+			if (rc_path(ctx, v, path, sizeof(path)) == -1 ||
+			    undo_unlink(j, path) == -1)
+				return -1;
+			if (log != NULL)
+				fprintf(log, "removed %s\n", path);
+		}
 	}
-	if (!script)
-		return 0;
-	*what = "could not remove the rc.d script";
-	if (rc_path(ctx, name, path, sizeof(path)) == -1 ||
-	    undo_unlink(j, path) == -1)
-		return -1;
-	if (log != NULL)
-		fprintf(log, "removed %s\n", path);
 	return 0;
 }
 
@@ -148,21 +171,49 @@ destroy_check(const struct kvm_ctx *ctx, const char *name, const char *ds,
 	return 0;
 }
 
-/* The rc.conf variables, the rc.d script, then the dataset; or nothing. */
+/* The intent journal of destroying VM name: its plan and dataset. */
+static int
+destroy_intent(const struct kvm_ctx *ctx, const char *name, const char *ds,
+    struct journal *ij)
+{
+	char dir[PATH_MAX];
+	int vars, kind;
+
+	if ((vars = rc_owns_vars(ctx, name)) == -1 ||
+	    (kind = rc_read(ctx, name, NULL)) == -1 ||
+	    vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1)
+		return -1;
+	journal_init(ij, "destroy", name);
+	journal_vm(ij, name);
+	journal_add(ij, "ds", "%s", ds);
+	journal_add(ij, "dir", "%s", dir);
+	destroy_plan(ij, name, vars, kind == RC_KVM);
+	if (journal_begin(ctx, ij) == -1) {
+		journal_free(ij);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The rc.conf variables, the rc.d script, then the dataset; or nothing.
+ * A crash half way is finished by the next command (recover.c).
+ */
 static int
 destroy_do(const struct kvm_ctx *ctx, const char *name, const char *ds)
 {
 	const char *what = "";
-	struct journal j;
-	int vars, kind, r;
+	struct undo_log j;
+	struct journal ij;
+	int r;
 
-	if ((vars = rc_owns_vars(ctx, name)) == -1 ||
-	    (kind = rc_read(ctx, name, NULL)) == -1)
+	if (destroy_intent(ctx, name, ds, &ij) == -1)
 		return -1;
-	undo_init(&j, ctx);
-	r = destroy_rc(&j, ctx, name, vars, kind == RC_KVM, NULL, &what);
+	undo_init(&j, ctx, "destroy");
+	r = destroy_rc(&j, ctx, &ij, NULL, &what);
 	if (r == 0) {
 		what = "could not destroy its dataset";
+		fault_point("destroy");
 		r = zfs_destroy_tree(ctx, ds);
 	}
 	if (r == -1) {
@@ -173,8 +224,12 @@ destroy_do(const struct kvm_ctx *ctx, const char *name, const char *ds)
 		else
 			warnx("%s: destroy failed: %s; nothing changed", name,
 			    what);
+	} else {
+		rt_remove(ctx, name);
+		fault_point("destroy");
 	}
 	undo_free(&j);
+	journal_end(&ij);
 	return r;
 }
 
@@ -198,7 +253,6 @@ cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	if (vm_dataset(ctx, name, ds, sizeof(ds)) == 0 &&
 	    destroy_check(ctx, name, ds, force) == 0 &&
 	    destroy_do(ctx, name, ds) == 0) {
-		rt_remove(ctx, name);
 		printf("%s: destroyed\n", name);
 		r = 0;
 	}
@@ -277,34 +331,64 @@ in_list(char **v, size_t n, const char *name)
 }
 
 /*
- * The rc.d scripts and rc.conf variables of every VM and every kvm
- * script, then the kvm dataset; undone when a step fails (-1), and
- * last kvm.conf (-2 when it cannot be removed: everything else is
- * gone).  What was removed is written to log.
+ * The intent journal of an uninstall: the VMs (their locks), the plan
+ * for the rc.d scripts of every kvm script and the rc.conf variables
+ * of every VM, the dataset and kvm.conf.  0, or -1 (reported).
  */
 static int
-uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
+uninstall_intent(const struct kvm_ctx *ctx, char **vms, size_t nvm,
+    struct journal *ij)
 {
 	char **scripts, path[PATH_MAX];
-	const char *what = "";
-	struct journal j;
 	size_t nsc, i;
 	int r = 0;
 
-	if (rc_scripts(ctx, &scripts, &nsc) == -1)
+	if (host_path(ctx, KVM_CONF, path, sizeof(path)) == -1 ||
+	    rc_scripts(ctx, &scripts, &nsc) == -1)
 		return -1;
-	undo_init(&j, ctx);
-	for (i = 0; r == 0 && i < nsc; i++)
-		r = destroy_rc(&j, ctx, scripts[i], 1, 1, log, &what);
+	journal_init(ij, "uninstall", ctx->pool);
+	for (i = 0; i < nvm; i++)
+		journal_vm(ij, vms[i]);
+	journal_add(ij, "ds", "%s", ctx->dataset);
+	journal_add(ij, "conf", "%s", path);
+	for (i = 0; i < nsc; i++)
+		destroy_plan(ij, scripts[i], 1, 1);
 	for (i = 0; r == 0 && i < nvm; i++) {
 		if (in_list(scripts, nsc, vms[i]))
 			continue;
 		if ((r = rc_owns_vars(ctx, vms[i])) == 1)
-			r = destroy_rc(&j, ctx, vms[i], 1, 0, log, &what);
+			destroy_plan(ij, vms[i], 1, 0);
 	}
 	strlist_free(scripts, nsc);
+	if (r == -1 || journal_begin(ctx, ij) == -1) {
+		journal_free(ij);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The rc.d scripts and rc.conf variables of every VM and every kvm
+ * script, then the kvm dataset; undone when a step fails (-1), and
+ * last kvm.conf (-2 when it cannot be removed: everything else is
+ * gone).  What was removed is written to log.  A crash half way is
+ * finished by the next "kvm uninstall" (recover.c).
+ */
+static int
+uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
+{
+	const char *what = "";
+	struct undo_log j;
+	struct journal ij;
+	int r;
+
+	if (uninstall_intent(ctx, vms, nvm, &ij) == -1)
+		return -1;
+	undo_init(&j, ctx, "uninstall");
+	r = destroy_rc(&j, ctx, &ij, log, &what);
 	if (r == 0) {
 		what = "could not destroy its dataset";
+		fault_point("uninstall");
 		r = zfs_destroy_tree(ctx, ctx->dataset);
 	}
 	if (r == -1) {
@@ -316,18 +400,21 @@ uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
 			warnx("%s: uninstall failed: %s; nothing changed",
 			    ctx->pool, what);
 		undo_free(&j);
+		journal_end(&ij);
 		return -1;
 	}
 	undo_free(&j);
 	fprintf(log, "destroyed %s\n", ctx->dataset);
-	if (host_path(ctx, KVM_CONF, path, sizeof(path)) == -1)
-		return -2;
-	if (unlink(path) == -1) {
-		warn("%s", path);
-		return -2;
-	}
-	fprintf(log, "removed %s\n", path);
-	return 0;
+	fault_point("uninstall");
+	r = 0;
+	if (unlink(journal_get(&ij, "conf", 0)) == -1) {
+		warn("%s", journal_get(&ij, "conf", 0));
+		r = -2;
+	} else
+		fprintf(log, "removed %s\n", journal_get(&ij, "conf", 0));
+	fault_point("uninstall");
+	journal_end(&ij);
+	return r;
 }
 
 /*
@@ -363,6 +450,16 @@ uninstall_go(struct kvm_ctx *ctx, const char *pool, char **vms, size_t nvm,
 	return 1;
 }
 
+/* 1 when kvm.conf is gone: kvm is no longer installed. */
+static int
+uninstall_gone(const struct kvm_ctx *ctx)
+{
+	char path[PATH_MAX];
+
+	return host_path(ctx, KVM_CONF, path, sizeof(path)) == 0 &&
+	    access(path, F_OK) == -1 && errno == ENOENT;
+}
+
 int
 cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -379,6 +476,9 @@ cmd_uninstall(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	if (argc - optind != 1)
 		cmd_usage(cmd);
 	pool = argv[optind];
+	/* An uninstall killed half way: finishing it may be all to do. */
+	if (journal_recover(ctx, NULL) > 0 && uninstall_gone(ctx))
+		return 0;
 	if (ctx_load_home(ctx) == -1)
 		return 1;
 	if (strcmp(pool, ctx->pool) != 0)

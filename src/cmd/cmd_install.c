@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "host/file.h"
 #include "host/functions.h"
+#include "host/journal.h"
 #include "host/paths.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
@@ -212,6 +213,9 @@ cmd_install(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		cmd_usage(cmd);
 	if (argc == optind && !isatty(STDIN_FILENO))
 		cmd_usage(cmd);
+	/* A killed uninstall is finished before a new install. */
+	if (journal_recover(ctx, NULL) == -1)
+		return 1;
 	if (install_pool(ctx, argv[optind]) == -1)
 		return 1;
 	if (pathf(ctx->dataset, sizeof(ctx->dataset), "%s/kvm", ctx->pool)

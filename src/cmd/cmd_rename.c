@@ -5,7 +5,10 @@
  * is written for the new name (same REQUIRE, BEFORE, KEYWORD) and its
  * rc.conf variables move; when a step fails the earlier ones are taken
  * back.  The guest's identities (UUID, disk serial, MACs, UEFI
- * variables) are stored in the dataset, so they do not change.
+ * variables) are stored in the dataset, so they do not change.  The
+ * plan goes into the intent journal first, so that a rename killed
+ * half way is finished (or, before the dataset moved, undone) by the
+ * next command (recover.c).
  */
 #include <sys/stat.h>
 
@@ -21,9 +24,12 @@
 #include "core/util.h"
 #include "core/valid.h"
 #include "host/file.h"
+#include "host/fault.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
+#include "host/recover.h"
 #include "host/runtime.h"
 #include "host/sysrc.h"
 #include "host/undo.h"
@@ -46,59 +52,9 @@ struct rename {
 	char			 newvar[KVM_NAME_MAX + 1];
 };
 
-static int
-is_namechar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-/*
- * text with every "from" that is a whole path replaced by "to": not
- * preceded by a path character, not followed by one a VM name may hold
- * (HOME/vm/web/disk and "HOME/vm/web" match, HOME/vm/webserver and
- * /x/HOME/vm/web do not).  NULL when nothing matched; else caller frees.
- */
-static char *
-rename_paths(const char *text, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, len = 0, cap, pre;
-	const char *p, *hit;
-	char *out;
-	int whole;
-
-	cap = strlen(text) + 1;
-	if ((out = malloc(cap)) == NULL)
-		err(1, NULL);
-	for (p = text; (hit = strstr(p, from)) != NULL; p = hit + fl) {
-		pre = (size_t)(hit - p);
-		whole = !is_namechar((unsigned char)hit[fl]) &&
-		    (hit == text || (hit[-1] != '/' &&
-		    !is_namechar((unsigned char)hit[-1])));
-		if (cap < len + pre + tl + 1) {
-			cap = (len + pre + tl + 1) * 2;
-			if ((out = realloc(out, cap)) == NULL)
-				err(1, NULL);
-		}
-		memcpy(out + len, p, pre);
-		len += pre;
-		memcpy(out + len, whole ? to : from, whole ? tl : fl);
-		len += whole ? tl : fl;
-		n += whole;
-	}
-	if (n == 0) {
-		free(out);
-		return NULL;
-	}
-	if ((out = realloc(out, len + strlen(p) + 1)) == NULL)
-		err(1, NULL);
-	memcpy(out + len, p, strlen(p) + 1);
-	return out;
-}
-
 /* Rewrite the old directory's paths in the renamed VM's file. */
 static int
-rename_file(struct journal *j, const struct rename *rn, const char *file)
+rename_file(struct undo_log *j, const struct rename *rn, const char *file)
 {
 	char path[PATH_MAX], *text, *changed;
 	struct stat st;
@@ -112,7 +68,7 @@ rename_file(struct journal *j, const struct rename *rn, const char *file)
 		warn("%s", path);
 		return -1;
 	}
-	changed = rename_paths(text, rn->olddir, rn->newdir);
+	changed = recover_paths(text, rn->olddir, rn->newdir);
 	free(text);
 	if (changed == NULL)
 		return 0;
@@ -123,7 +79,7 @@ rename_file(struct journal *j, const struct rename *rn, const char *file)
 
 /* The rc.d script under the new name, then the old one removed. */
 static int
-rename_script(struct journal *j, const struct kvm_ctx *ctx,
+rename_script(struct undo_log *j, const struct kvm_ctx *ctx,
     const struct rename *rn, const char **what)
 {
 	char path[PATH_MAX], *text;
@@ -151,7 +107,7 @@ rename_script(struct journal *j, const struct kvm_ctx *ctx,
  * was in most cases, not merely with the same values.
  */
 static int
-rename_vars(struct journal *j, const struct kvm_ctx *ctx,
+rename_vars(struct undo_log *j, const struct kvm_ctx *ctx,
     const struct rename *rn, const char **what)
 {
 	static char msg[128];
@@ -271,7 +227,7 @@ rename_check_rc(const struct kvm_ctx *ctx, struct rename *rn)
 }
 
 static int
-rename_do(struct journal *j, const struct kvm_ctx *ctx,
+rename_do(struct undo_log *j, const struct kvm_ctx *ctx,
     const struct rename *rn, const char **what)
 {
 	static char msg[KVM_DATASET_MAX + 32];
@@ -291,11 +247,39 @@ rename_do(struct journal *j, const struct kvm_ctx *ctx,
 	return rename_vars(j, ctx, rn, what);
 }
 
+/* The plan, for recover.c to finish it should we die half way. */
+static int
+rename_intent(const struct kvm_ctx *ctx, const struct rename *rn,
+    struct journal *ij)
+{
+	journal_init(ij, "rename", rn->old);
+	journal_vm(ij, rn->old);
+	journal_vm(ij, rn->new);
+	journal_add(ij, "new", "%s", rn->new);
+	journal_add(ij, "oldds", "%s", rn->oldds);
+	journal_add(ij, "newds", "%s", rn->newds);
+	journal_add(ij, "olddir", "%s", rn->olddir);
+	journal_add(ij, "newdir", "%s", rn->newdir);
+	journal_add(ij, "script", "%d", rn->script);
+	journal_add(ij, "require", "%s", rn->fields.rf_require);
+	journal_add(ij, "before", "%s", rn->fields.rf_before);
+	journal_add(ij, "keyword", "%s", rn->fields.rf_keyword);
+	journal_add(ij, "movevars", "%d", rn->movevars == 1);
+	journal_add(ij, "oldvar", "%s", rn->oldvar);
+	journal_add(ij, "newvar", "%s", rn->newvar);
+	if (journal_begin(ctx, ij) == -1) {
+		journal_free(ij);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct rename rn;
-	struct journal j;
+	struct undo_log j;
+	struct journal ij;
 	const char *what = "";
 	char e[KVM_ERR_MAX];
 	int lock, lock2;
@@ -315,12 +299,13 @@ cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		errx(1, "%s: the new name is the old one", rn.old);
 	if (vm_hold2(ctx, rn.old, rn.new, &lock, &lock2) == -1)
 		return 1;
-	if (rename_check(ctx, &rn) == -1) {
+	if (rename_check(ctx, &rn) == -1 ||
+	    rename_intent(ctx, &rn, &ij) == -1) {
 		lock_release(lock);
 		lock_release(lock2);
 		return 1;
 	}
-	undo_init(&j, ctx);
+	undo_init(&j, ctx, "rename");
 	if (rename_do(&j, ctx, &rn, &what) == -1) {
 		if (undo_rollback(&j) == -1)
 			warnx("%s: rename failed: %s; undoing the earlier steps "
@@ -329,12 +314,15 @@ cmd_rename(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 			warnx("%s: rename failed: %s; nothing changed", rn.old,
 			    what);
 		undo_free(&j);
+		journal_end(&ij);
 		lock_release(lock);
 		lock_release(lock2);
 		return 1;
 	}
 	undo_free(&j);
 	rt_remove(ctx, rn.old);
+	fault_point("rename");
+	journal_end(&ij);
 	lock_release(lock);
 	lock_release(lock2);
 	printf("%s: renamed to %s\n", rn.old, rn.new);

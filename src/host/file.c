@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "host/file.h"
+#include "host/fault.h"
 #include "core/valid.h"
 
 int
@@ -135,9 +136,9 @@ sync_dir(const char *dir)
 }
 
 /*
- * Write data to path atomically: a temporary file next to it, written,
- * given its mode (and owner), fsync'd, renamed over path, then the
- * directory fsync'd.  Returns 0, or -1 after one warning with path
+ * Write data to path atomically: a temporary file next to it (mkstemp:
+ * mode 0600), written and fsync'd, then given its mode (and owner) and
+ * fsync'd again, renamed over path, then the directory fsync'd.  Returns 0, or -1 after one warning with path
  * untouched and the temporary file removed.
  */
 int
@@ -152,8 +153,13 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 		warn("%s", path);
 		return -1;
 	}
-	if (write_all(fd, data, len) == -1 ||
-	    atomic_mode(fd, path, mode) == -1 || fsync(fd) == -1) {
+	/*
+	 * Mode last, once the data is safe: until the rename the file is
+	 * a dot-named 0600 one that rc(8) and the like never run.
+	 */
+	if (write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
+	    (fault_point("write"), atomic_mode(fd, path, mode) == -1) ||
+	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
 		goto fail;

@@ -13,8 +13,9 @@
 int	 file_read(const char *path, char **buf, size_t *len);
 /*
  * Write len bytes of data to path atomically: a temporary ".NAME.XXXXXX"
- * in the same directory, written and fsync'd, renamed over path, then
- * the directory fsync'd.  An existing file keeps its mode (and owner,
+ * in the same directory (mode 0600), written and fsync'd, only then
+ * given its mode, renamed over path, then the directory fsync'd: a
+ * crash leaves at worst a dot-named file no one runs.  An existing file keeps its mode (and owner,
  * when root); a new one gets mode, as given (no umask).  Returns 0, or
  * -1 after one warning with path untouched and no temporary file left.
  */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "host/undo.h"
+#include "host/fault.h"
 #include "host/file.h"
 #include "host/paths.h"
 #include "host/sysrc.h"
@@ -47,7 +48,7 @@ undo_strdup(const char *s)
 }
 
 static struct undo *
-undo_push(struct journal *j, enum undo_kind kind, const char *a,
+undo_push(struct undo_log *j, enum undo_kind kind, const char *a,
     const char *b)
 {
 	struct undo *u;
@@ -64,7 +65,7 @@ undo_push(struct journal *j, enum undo_kind kind, const char *a,
 }
 
 static void
-undo_pop(struct journal *j)
+undo_pop(struct undo_log *j)
 {
 	struct undo *u = &j->j_steps[--j->j_n];
 
@@ -74,14 +75,15 @@ undo_pop(struct journal *j)
 }
 
 void
-undo_init(struct journal *j, const struct kvm_ctx *ctx)
+undo_init(struct undo_log *j, const struct kvm_ctx *ctx, const char *op)
 {
 	memset(j, 0, sizeof(*j));
 	j->j_ctx = ctx;
+	j->j_op = op;
 }
 
 void
-undo_free(struct journal *j)
+undo_free(struct undo_log *j)
 {
 	while (j->j_n > 0)
 		undo_pop(j);
@@ -90,9 +92,10 @@ undo_free(struct journal *j)
 }
 
 int
-undo_zfs_rename(struct journal *j, const char *from, const char *to)
+undo_zfs_rename(struct undo_log *j, const char *from, const char *to)
 {
 	undo_push(j, UNDO_RENAME, from, to);
+	fault_point(j->j_op);
 	if (zfs_rename(j->j_ctx, from, to) == -1) {
 		undo_pop(j);
 		return -1;
@@ -102,7 +105,7 @@ undo_zfs_rename(struct journal *j, const char *from, const char *to)
 
 /* Record path's current text and mode (none when it does not exist). */
 static int
-undo_save_file(struct journal *j, const char *path)
+undo_save_file(struct undo_log *j, const char *path)
 {
 	struct undo *u;
 	struct stat st = { 0 };
@@ -121,11 +124,12 @@ undo_save_file(struct journal *j, const char *path)
 }
 
 int
-undo_write(struct journal *j, const char *path, const char *text,
+undo_write(struct undo_log *j, const char *path, const char *text,
     size_t len, mode_t mode)
 {
 	if (undo_save_file(j, path) == -1)
 		return -1;
+	fault_point(j->j_op);
 	if (file_write_atomic(path, text, len, mode) == -1) {
 		undo_pop(j);
 		return -1;
@@ -134,10 +138,11 @@ undo_write(struct journal *j, const char *path, const char *text,
 }
 
 int
-undo_unlink(struct journal *j, const char *path)
+undo_unlink(struct undo_log *j, const char *path)
 {
 	if (undo_save_file(j, path) == -1)
 		return -1;
+	fault_point(j->j_op);
 	if (unlink(path) == -1) {
 		warn("%s", path);
 		undo_pop(j);
@@ -148,7 +153,7 @@ undo_unlink(struct journal *j, const char *path)
 
 /* Record var's current value in rc.conf. */
 static int
-undo_save_var(struct journal *j, const char *var)
+undo_save_var(struct undo_log *j, const char *var)
 {
 	struct undo *u;
 	char *v;
@@ -162,10 +167,11 @@ undo_save_var(struct journal *j, const char *var)
 }
 
 int
-undo_sysrc_set(struct journal *j, const char *var, const char *value)
+undo_sysrc_set(struct undo_log *j, const char *var, const char *value)
 {
 	if (undo_save_var(j, var) == -1)
 		return -1;
+	fault_point(j->j_op);
 	if (sysrc_set(j->j_ctx, var, value) == -1) {
 		undo_pop(j);
 		return -1;
@@ -174,7 +180,7 @@ undo_sysrc_set(struct journal *j, const char *var, const char *value)
 }
 
 int
-undo_sysrc_unset(struct journal *j, const char *var)
+undo_sysrc_unset(struct undo_log *j, const char *var)
 {
 	if (undo_save_var(j, var) == -1)
 		return -1;
@@ -182,6 +188,7 @@ undo_sysrc_unset(struct journal *j, const char *var)
 		undo_pop(j);	/* not set: nothing to do or undo */
 		return 0;
 	}
+	fault_point(j->j_op);
 	if (sysrc_unset(j->j_ctx, var) == -1) {
 		undo_pop(j);
 		return -1;
@@ -214,7 +221,7 @@ undo_step(const struct kvm_ctx *ctx, const struct undo *u)
 }
 
 int
-undo_rollback(struct journal *j)
+undo_rollback(struct undo_log *j)
 {
 	int r = 0;
 

@@ -1,5 +1,7 @@
 /*
- * undo.h: a journal of steps, each taken back by undo_rollback.
+ * undo.h: an in-memory log of steps, each taken back by undo_rollback
+ * when a later one fails (a crash is journal.h's business).  Each step
+ * is a fault point of the log's operation (fault.h).
  */
 #ifndef KVM_HOST_UNDO_H
 #define KVM_HOST_UNDO_H
@@ -11,24 +13,26 @@
 struct kvm_ctx;
 
 struct undo;
-struct journal {
+struct undo_log {
 	const struct kvm_ctx	*j_ctx;
+	const char		*j_op;		/* for fault_point */
 	struct undo		*j_steps;
 	size_t			 j_n;
 };
-void	 undo_init(struct journal *, const struct kvm_ctx *);
+/* op names the operation's fault points (fault.h). */
+void	 undo_init(struct undo_log *, const struct kvm_ctx *, const char *op);
 /* Forget the steps (they stay done). */
-void	 undo_free(struct journal *);
+void	 undo_free(struct undo_log *);
 /* Each does one step and records it; 0, or -1 (reported, not done). */
-int	 undo_zfs_rename(struct journal *, const char *from, const char *to);
-int	 undo_write(struct journal *, const char *path, const char *text,
+int	 undo_zfs_rename(struct undo_log *, const char *from, const char *to);
+int	 undo_write(struct undo_log *, const char *path, const char *text,
 	    size_t len, mode_t mode);
-int	 undo_unlink(struct journal *, const char *path);
-int	 undo_sysrc_set(struct journal *, const char *var,
+int	 undo_unlink(struct undo_log *, const char *path);
+int	 undo_sysrc_set(struct undo_log *, const char *var,
 	    const char *value);
 /* 1 when var was set and is now removed, 0 when it was not set. */
-int	 undo_sysrc_unset(struct journal *, const char *var);
+int	 undo_sysrc_unset(struct undo_log *, const char *var);
 /* Take every step back, newest first; -1 if one could not be (reported). */
-int	 undo_rollback(struct journal *);
+int	 undo_rollback(struct undo_log *);
 
 #endif /* !KVM_HOST_UNDO_H */

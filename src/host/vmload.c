@@ -20,6 +20,7 @@
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/conffile.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
@@ -30,6 +31,7 @@ vm_exists(const struct kvm_ctx *ctx, const char *name)
 	char path[PATH_MAX];
 	struct stat st;
 
+	journal_recover(ctx, name);	/* a half-done command's repair */
 	if (vm_dir(ctx, name, "set.conf", path, sizeof(path)) == -1)
 		return 0;
 	return stat(path, &st) == 0;

@@ -14,6 +14,7 @@
 #include "host/zfs.h"
 #include "core/argv.h"
 #include "core/util.h"
+#include "host/fault.h"
 #include "host/paths.h"
 #include "host/spawn.h"
 
@@ -384,6 +385,8 @@ zfs_rename(const struct kvm_ctx *ctx, const char *from, const char *to)
 		zfs_mount(ctx, from);
 		return -1;
 	}
+	/* Crash tests: stopped unmounted, under either name. */
+	fault_point("rename");
 	argv[2] = (char *)(uintptr_t)from;
 	argv[3] = (char *)(uintptr_t)to;
 	if (zfs_call(ctx, argv, NULL, 1) == -1) {
@@ -391,6 +394,7 @@ zfs_rename(const struct kvm_ctx *ctx, const char *from, const char *to)
 			zfs_mount(ctx, from);
 		return -1;
 	}
+	fault_point("rename");
 	if (was && zfs_mount(ctx, to) == -1) {
 		/* Unmounted under the new name is no rename: go back. */
 		argv[2] = (char *)(uintptr_t)to;
