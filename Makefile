@@ -18,6 +18,7 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/create_text.o src/core/ident.o src/core/json.o \
+		src/core/loaderopts.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
 		src/core/valid.o src/core/vm.o
 HOST_OBJS =	src/host/conffile.o src/host/file.o src/host/functions.o \
@@ -36,7 +37,7 @@ MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/conf_impl.h src/core/create_text.h \
 		src/core/ident.h \
-		src/core/json.h src/core/settings.h src/core/siphash.h \
+		src/core/json.h src/core/loaderopts.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/file.h \
 		src/host/functions.h src/host/hook.h src/host/kld.h \

@@ -15,6 +15,7 @@
 
 #include "core/settings.h"
 #include "core/common.h"
+#include "core/loaderopts.h"
 #include "core/valid.h"
 #include "core/vm.h"
 
@@ -631,9 +632,9 @@ static const struct setting settings[] = {
 	  .s_explain =
 	    "GrubRoot: with VMrom=\"grub\", the grub device to boot from, "
 	    "e.g.\n"
-	    "hd0,msdos1 or hd0,gpt2.  Empty: cd0 while an ISO is inserted, "
+	    "hd0,gpt2 or hd0,msdos1.  Empty: cd0 while an ISO is inserted, "
 	    "else\n"
-	    "hd0,msdos1.\n" },
+	    "hd0,1 (the disk's first partition, MBR or GPT).\n" },
 	{ .s_name = "GrubConfig", .s_type = "path", .s_default = NULL,
 	  .s_parse = set_grub_config,
 	  .s_explain =
@@ -641,6 +642,18 @@ static const struct setting settings[] = {
 	    "inside\n"
 	    "the guest, e.g. /boot/grub/grub.cfg.  Empty: grub-bhyve's "
 	    "default.\n" },
+	{ .s_name = "LoaderOptions", .s_type = "list", .s_default = NULL,
+	  .s_parse = loaderopts_parse,
+	  .s_explain =
+	    "LoaderOptions: with VMrom=\"bhyveload\" or \"grub\", more "
+	    "options for\n"
+	    "the loader, space-separated words.  bhyveload: -e NAME=VALUE, "
+	    "-C,\n"
+	    "-h DIR, -l PATH; kvm already passes -e smbios.system.uuid=UUID "
+	    "and\n"
+	    "-e autoboot_delay=3 unless given here.  grub-bhyve: -n, -e, -v, "
+	    "-HSECS.\n"
+	    "Empty: none.\n" },
 	{ .s_name = "OnFault", .s_type = "choice", .s_default = "stop",
 	  .s_parse = set_onfault, .s_info = "onfault",
 	  .s_explain =
