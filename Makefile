@@ -18,11 +18,12 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/create_text.o src/core/ident.o src/core/json.o \
-		src/core/loaderopts.o \
+		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
 		src/core/valid.o src/core/vm.o
 HOST_OBJS =	src/host/conffile.o src/host/file.o src/host/functions.o \
 		src/host/hook.o src/host/kld.o src/host/lock.o src/host/paths.o \
+		src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmload.o \
@@ -37,11 +38,11 @@ MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/conf_impl.h src/core/create_text.h \
 		src/core/ident.h \
-		src/core/json.h src/core/loaderopts.h src/core/settings.h src/core/siphash.h \
+		src/core/json.h src/core/loaderopts.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/file.h \
 		src/host/functions.h src/host/hook.h src/host/kld.h \
-		src/host/lock.h src/host/paths.h src/host/port.h src/host/rc.h \
+		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \

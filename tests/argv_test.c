@@ -62,7 +62,10 @@
 	X(bad_loaderopts_env_missing) X(bad_loaderopts_unknown)	\
 	X(bad_loaderopts_relative) X(bad_loaderopts_l_twice)	\
 	X(bad_loaderopts_wire) X(bad_loaderopts_grub_hold)	\
-	X(bad_loaderopts_grub_long) X(bad_loaderopts_grub_c)
+	X(bad_loaderopts_grub_long) X(bad_loaderopts_grub_c)	\
+	X(bad_passthru_two) X(bad_passthru_range) X(bad_passthru_name)	\
+	X(bad_passthru_none) X(bad_passthru_twice) X(bad_passthru_hex)	\
+	X(bad_passthru_colons)
 
 static char *
 slurp(const char *path)
