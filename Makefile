@@ -54,7 +54,8 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
-		tests/supervise_test tests/cmd_test tests/settings_test
+		tests/supervise_test tests/cmd_test tests/settings_test \
+		tests/pciconf_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
 		tests/settingsdump
@@ -94,6 +95,8 @@ tests/cmd_test: tests/cmd_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/cmd_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/settings_test: tests/settings_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/pciconf_test: tests/pciconf_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/pciconf_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
@@ -107,7 +110,7 @@ tests/ptyrun: tests/ptyrun.o
 
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o tests/cmd_test.o: $(HEADERS) config.mk
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
-tests/settingsdump.o tests/settings_test.o: $(HEADERS) config.mk
+tests/settingsdump.o tests/settings_test.o tests/pciconf_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -122,6 +125,8 @@ tests/cmd_test.o: tests/cmd_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cmd_test.c -o $@
 tests/settings_test.o: tests/settings_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/settings_test.c -o $@
+tests/pciconf_test.o: tests/pciconf_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/pciconf_test.c -o $@
 
 # The suite: kyua runs every program listed in tests/Kyuafile.
 check: all
