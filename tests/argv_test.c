@@ -65,7 +65,7 @@
 	X(bad_loaderopts_grub_long) X(bad_loaderopts_grub_c)	\
 	X(bad_passthru_two) X(bad_passthru_range) X(bad_passthru_name)	\
 	X(bad_passthru_none) X(bad_passthru_twice) X(bad_passthru_hex)	\
-	X(bad_passthru_colons)
+	X(bad_passthru_colons) X(bad_loaderopts_env_dash)
 
 static char *
 slurp(const char *path)

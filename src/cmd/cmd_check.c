@@ -184,9 +184,10 @@ check_passthru(const struct kvm_ctx *ctx, const struct vm *vm)
 		else if (!pciconf_is_ppt(&pd) &&
 		    (run == NULL || strstr(run, ppt) == NULL))
 			warnx("%s: passthru %u/%u/%u: the host device is %s, "
-			    "not attached to ppt; attach it with \"devctl set "
-			    "driver -f %s\" (in preRun, or by hand), or at boot "
-			    "with pptdevs=\"%u/%u/%u\" in /boot/loader.conf",
+			    "not attached to ppt; attach it with \"devctl "
+			    "set driver -f %s\" (in preRun, or by hand), or "
+			    "at boot with pptdevs=\"%u/%u/%u\" in "
+			    "/boot/loader.conf",
 			    vm->name, b[0], b[1], b[2], pd.pd_name, ppt, b[0],
 			    b[1], b[2]);
 		else

@@ -47,16 +47,21 @@ owned_by(enum vm_rom rom, const char *word)
 	return NULL;
 }
 
-/* 1 if s is NAME=VALUE with NAME of loader variable characters. */
+/*
+ * 1 if s is NAME=VALUE, NAME of loader variable characters and not
+ * starting with '-' (a misplaced option) or '.'.
+ */
 static int
 is_loader_var(const char *s)
 {
 	const char *p;
 
+	if (!isalnum((unsigned char)*s) && *s != '_')
+		return 0;
 	for (p = s; isalnum((unsigned char)*p) || *p == '_' || *p == '.' ||
 	    *p == '-'; p++)
 		;
-	return p != s && *p == '=';
+	return *p == '=';
 }
 
 /*
@@ -78,7 +83,8 @@ bhyveload_word(const char *l, const char *w, const char *arg, int *seen_l,
 		return errf(msg, msgsz, "%s: %s needs an argument", l, w);
 	if (w[1] == 'e' && !is_loader_var(arg))
 		return errf(msg, msgsz, "%s: -e \"%s\" must be NAME=VALUE, "
-		    "NAME of letters, digits, '_', '.' and '-'", l, arg);
+		    "NAME of letters, digits, '_', '.' and '-', not "
+		    "starting with '-' or '.'", l, arg);
 	if (w[1] != 'e' && *arg != '/')
 		return errf(msg, msgsz, "%s: %s needs an absolute path, not "
 		    "\"%s\"", l, w, arg);
