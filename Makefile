@@ -18,11 +18,12 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/create_text.o src/core/ident.o src/core/json.o \
+		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
 		src/core/valid.o src/core/vm.o
 HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/functions.o src/host/hook.o src/host/journal.o \
-		src/host/kld.o src/host/lock.o src/host/paths.o \
+		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
@@ -38,12 +39,12 @@ MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/conf_impl.h src/core/create_text.h \
 		src/core/ident.h \
-		src/core/json.h src/core/settings.h src/core/siphash.h \
+		src/core/json.h src/core/loaderopts.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/fault.h \
 		src/host/file.h src/host/functions.h src/host/hook.h \
 		src/host/journal.h src/host/kld.h \
-		src/host/lock.h src/host/paths.h src/host/port.h src/host/rc.h src/host/rcconf.h \
+		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h \
@@ -56,7 +57,8 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
-		tests/supervise_test tests/cmd_test tests/settings_test
+		tests/supervise_test tests/cmd_test tests/settings_test \
+		tests/pciconf_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
 		tests/settingsdump
@@ -96,6 +98,8 @@ tests/cmd_test: tests/cmd_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/cmd_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/settings_test: tests/settings_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/pciconf_test: tests/pciconf_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/pciconf_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
@@ -109,7 +113,7 @@ tests/ptyrun: tests/ptyrun.o
 
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o tests/cmd_test.o: $(HEADERS) config.mk
 tests/ptyrun.o tests/confdump.o tests/argvdump.o tests/supervise_test.o tests/conf_test.o tests/valid_test.o tests/argv_test.o: $(HEADERS) config.mk
-tests/settingsdump.o tests/settings_test.o: $(HEADERS) config.mk
+tests/settingsdump.o tests/settings_test.o tests/pciconf_test.o: $(HEADERS) config.mk
 tests/supervise_test: tests/supervise_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/supervise_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/supervise_test.o: tests/supervise_test.c
@@ -124,6 +128,8 @@ tests/cmd_test.o: tests/cmd_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cmd_test.c -o $@
 tests/settings_test.o: tests/settings_test.c
 	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/settings_test.c -o $@
+tests/pciconf_test.o: tests/pciconf_test.c
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/pciconf_test.c -o $@
 
 # The suite: kyua runs every program listed in tests/Kyuafile.
 check: all

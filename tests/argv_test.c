@@ -53,7 +53,19 @@
 	X(slot_hostbridge) X(slot_syntax) X(slot_function)		\
 	X(slot_no_emulation) X(slot_empty_emulation) X(slot_duplicate)	\
 	X(slot_duplicate_function) X(devices_lpc) X(devices_fbuf_vnc)	\
-	X(devices_bad_mac)
+	X(devices_bad_mac)						\
+	X(bhyveload_uuid) X(bhyveload_loaderopts)	\
+	X(bhyveload_autoboot) X(bhyveload_wired) X(grub_loaderopts)	\
+	X(grub_root) X(iso_virtio_blk) X(iso_romfile_ahci_hd)	\
+	X(bad_loaderopts_uefi) X(bad_loaderopts_mem)	\
+	X(bad_loaderopts_grub_root) X(bad_loaderopts_env)	\
+	X(bad_loaderopts_env_missing) X(bad_loaderopts_unknown)	\
+	X(bad_loaderopts_relative) X(bad_loaderopts_l_twice)	\
+	X(bad_loaderopts_wire) X(bad_loaderopts_grub_hold)	\
+	X(bad_loaderopts_grub_long) X(bad_loaderopts_grub_c)	\
+	X(bad_passthru_two) X(bad_passthru_range) X(bad_passthru_name)	\
+	X(bad_passthru_none) X(bad_passthru_twice) X(bad_passthru_hex)	\
+	X(bad_passthru_colons) X(bad_loaderopts_env_dash)
 
 static char *
 slurp(const char *path)

@@ -93,6 +93,7 @@ VNCpassword=
 Devices=
 GrubRoot=
 GrubConfig=
+LoaderOptions=
 OnFault=stop
 " "$CONFDUMP" "$dir/set.conf"
 	atf_check -o inline:"1|1G|uefi|$uuid|$serial|com|auto\n" sh -c \
@@ -184,6 +185,7 @@ VNCpassword=
 Devices=
 GrubRoot=
 GrubConfig=
+LoaderOptions=
 OnFault=stop
 " "$CONFDUMP" "$dir/set.conf"
 	atf_check_equal 8589934592 "$(file_size "$dir/disk")"

@@ -515,7 +515,7 @@ disk driver: virtio-blk
 disk serial: KVM0001
 iso:         /isos/FreeBSD-14.0-RELEASE-amd64-disc1.iso
 network:     $5
-passthru:    3/0/0 (slot 5)
+passthru:    3/0/0 (slot 5, not on this host)
 device:      6,virtio-rnd
 console:     $6
 vnc:         $7
@@ -671,7 +671,7 @@ EOF
 	    >> expected.json
 	printf '"network":[{"slot":"4","emulation":"virtio-net","backend":"tapweb","mac":"58:9c:fc:00:00:01","bridge":"bridge0"}],' \
 	    >> expected.json
-	printf '"passthru":[{"slot":"5","device":"3/0/0"}],"devices":["6,virtio-rnd"],' \
+	printf '"passthru":[{"slot":"5","device":"3/0/0","driver":null,"description":null}],"devices":["6,virtio-rnd"],' \
 	    >> expected.json
 	printf '"com":"nmdm","console":"%s","vnc":"127.0.0.1:5907","onfault":"restart","dataset":"%s/kvm/vm/web","origin":null,' \
 	    "$dev" "$POOL" >> expected.json

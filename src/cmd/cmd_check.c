@@ -1,7 +1,8 @@
 /*
  * cmd_check.c: "kvm check [name ...]" reads each VM's set.conf and run
  * without changing anything and reports problems as FILE:LINE: message:
- * syntax, settings, missing files, sh syntax of run, missing hooks, and
+ * syntax, settings, missing files, passthru host devices missing or not
+ * attached to ppt, sh syntax of run, missing hooks, and
  * (as warnings) variables one typo away from a known one.  Like every
  * command that looks at a VM, it first finishes or undoes what a
  * killed create, rename, clone or destroy left (journal.h).  The known
@@ -18,6 +19,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/conf.h"
+#include "core/pciconf.h"
 #include "core/settings.h"
 #include "core/util.h"
 #include "core/vm.h"
@@ -25,6 +27,7 @@
 #include "host/file.h"
 #include "host/journal.h"
 #include "host/paths.h"
+#include "host/pci.h"
 #include "host/spawn.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
@@ -150,6 +153,56 @@ check_error(const struct vm_err *e, void *arg)
 }
 
 /*
+ * Each passthru host device must exist (pciconf -l) and be attached to
+ * ppt(4) or be attached by preRun with the seed's "devctl set driver
+ * -f pci0:B:S:F ppt" in run, or bhyve fails (bhyve-facts 5.3, 5.4).
+ * The message says how to attach it.  0, or -1 after reporting.
+ */
+static int
+check_passthru(const struct kvm_ctx *ctx, const struct vm *vm)
+{
+	char sel[40], ppt[48], path[PATH_MAX + 8], *list = NULL, *run = NULL;
+	struct pci_dev pd;
+	unsigned b[3];
+	const char *e;
+	size_t i;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/run", vm->dir);
+	for (i = 0; i < vm->ndevices; i++) {
+		e = vm->devices[i] + strcspn(vm->devices[i], ",");
+		if (strncmp(e, ",passthru,", 10) != 0 ||
+		    pciconf_bsf(e + 10, b, NULL) == -1)
+			continue;
+		if (list == NULL && (list = pci_list(ctx)) == NULL)
+			return -1;
+		if (run == NULL && file_read(path, &run, NULL) == -1)
+			run = strdup("");
+		snprintf(sel, sizeof(sel), "pci0:%u:%u:%u", b[0], b[1], b[2]);
+		snprintf(ppt, sizeof(ppt), "%s ppt", sel);
+		if (!pciconf_find(list, b, &pd))
+			warnx("%s: passthru %u/%u/%u: no such host device "
+			    "(pciconf -l lists no %s)", vm->name, b[0], b[1],
+			    b[2], sel);
+		else if (!pciconf_is_ppt(&pd) &&
+		    (run == NULL || strstr(run, ppt) == NULL))
+			warnx("%s: passthru %u/%u/%u: the host device is %s, "
+			    "not attached to ppt; attach it with \"devctl "
+			    "set driver -f %s\" (in preRun, or by hand), or "
+			    "at boot with pptdevs=\"%u/%u/%u\" in "
+			    "/boot/loader.conf",
+			    vm->name, b[0], b[1], b[2], pd.pd_name, ppt, b[0],
+			    b[1], b[2]);
+		else
+			continue;
+		r = -1;
+	}
+	free(list);
+	free(run);
+	return r;
+}
+
+/*
  * Report every settings error, in the order of the settings table; the
  * files are checked only when the settings are sound.
  */
@@ -168,6 +221,8 @@ check_settings(const struct kvm_ctx *ctx, const struct conf *c,
 		warnx("%s", e);
 		r = -1;
 	}
+	if (check_passthru(ctx, &vm) == -1)
+		r = -1;
 	vm_free(&vm);
 	return r;
 }

@@ -2,7 +2,8 @@
  * cmd_info.c: "kvm info [-j] name", the seed's vminfo.  Gathers what
  * there is to know about one VM into struct info: its settings
  * (set.conf), its runtime state, its disk as stat(2) sees it, the
- * bridges of its taps (one ifconfig), its origin and snapshots (zfs.c)
+ * bridges of its taps (one ifconfig), its passthru devices (one
+ * pciconf), its origin and snapshots (zfs.c)
  * and its rc.d script; then prints it as "key: value" lines (a setting's
  * key is its info label in the settings table) or as one JSON object.
  */
@@ -21,10 +22,12 @@
 #include "core/bhyve_argv.h"
 #include "core/common.h"
 #include "core/json.h"
+#include "core/pciconf.h"
 #include "core/settings.h"
 #include "core/vm.h"
 #include "host/file.h"
 #include "host/paths.h"
+#include "host/pci.h"
 #include "host/rc.h"
 #include "host/rcconf.h"
 #include "host/runtime.h"
@@ -41,6 +44,10 @@ struct dev {
 	char		 arg[PATH_MAX];	/* first option: tap, B/S/F, path */
 	char		 mac[24];	/* mac= option, "" if none */
 	char		 bridge[64];	/* bridge the tap is a member of */
+	int		 host;		/* passthru: 1 on this host, 0 not,
+					   -1 unknown (no pciconf) */
+	char		 driver[32];	/* passthru: ppt0, re0, none0 */
+	char		 descr[260];	/* passthru: what pciconf -lv says */
 };
 
 struct info {
@@ -120,6 +127,32 @@ info_devices(struct info *in)
 		else
 			in->other[in->nother++] = d;
 	}
+}
+
+/* Each passthru device as pciconf -lv shows it (one run of pciconf). */
+static void
+info_passthru(const struct kvm_ctx *ctx, struct info *in)
+{
+	struct pci_dev pd;
+	unsigned bsf[3];
+	char *list;
+	size_t i;
+
+	if (in->npass == 0)
+		return;
+	list = pci_list(ctx);
+	for (i = 0; i < in->npass; i++) {
+		in->pass[i].host = -1;
+		if (list == NULL ||
+		    pciconf_bsf(in->pass[i].arg, bsf, NULL) == -1)
+			continue;
+		in->pass[i].host = pciconf_find(list, bsf, &pd);
+		strlcpy(in->pass[i].driver, pd.pd_name,
+		    sizeof(in->pass[i].driver));
+		pciconf_describe(&pd, in->pass[i].descr,
+		    sizeof(in->pass[i].descr));
+	}
+	free(list);
 }
 
 /*
@@ -258,6 +291,7 @@ info_gather(const struct kvm_ctx *ctx, const char *name, struct info *in)
 	    vm_dataset(ctx, name, in->dataset, sizeof(in->dataset)) == -1)
 		return -1;
 	info_bridges(ctx, in);
+	info_passthru(ctx, in);
 	return info_zfs(ctx, in) == -1 ? 1 : 0;
 }
 
@@ -398,9 +432,16 @@ text_devices(const struct info *in)
 	}
 	if (in->nnet == 0)
 		line("network", "none");
-	for (i = 0; i < in->npass; i++)
-		line("passthru", "%s (slot %s)", in->pass[i].arg,
-		    in->pass[i].slot);
+	for (i = 0; i < in->npass; i++) {
+		d = &in->pass[i];
+		if (d->host == 1)
+			line("passthru", "%s (slot %s, %s%s%s)", d->arg,
+			    d->slot, d->driver, d->descr[0] != '\0' ?
+			    ", " : "", d->descr);
+		else
+			line("passthru", "%s (slot %s%s)", d->arg, d->slot,
+			    d->host == 0 ? ", not on this host" : "");
+	}
 	if (in->npass == 0)
 		line("passthru", "none");
 	for (i = 0; i < in->nother; i++)
@@ -524,6 +565,8 @@ json_devices(struct json *js, const struct info *in)
 		json_object_open(js, NULL);
 		json_string(js, "slot", in->pass[i].slot);
 		json_string(js, "device", in->pass[i].arg);
+		json_opt(js, "driver", in->pass[i].driver);
+		json_opt(js, "description", in->pass[i].descr);
 		json_object_close(js);
 	}
 	json_array_close(js);

@@ -69,6 +69,25 @@ add_fbuf(const struct vm *vm, struct argv *av)
 	argv_add(av, "30,xhci,tablet");
 }
 
+/*
+ * The boot order of a firmware guest with an ISO inserted: the ISO
+ * first, then the main disk.  FreeBSD 14.0's bhyve has the bootindex=N
+ * option on ahci, nvme and virtio-blk (commit 480bef9481f0, "bhyve: add
+ * bootindex option for several devices", review D39285, in main before
+ * stable/14 branched); it writes a "bootorder" fw_cfg file that the
+ * firmware may honour (the edk2 of that time ignores it, so this is
+ * harmless there and right where it is read).  The disk gets an index
+ * too: a firmware that honours the list may skip devices not on it.
+ * With a loader (bhyveload, grub) the loader picks the device; without
+ * an ISO no index is given, so the firmware's own order stays.
+ */
+static int
+boot_order(const struct vm *vm)
+{
+	return vm->iso[0] != '\0' &&
+	    (vm->rom == ROM_UEFI || vm->rom == ROM_FILE);
+}
+
 /* The -s devices: kvm's own slots, the user's Devices in between. */
 static void
 add_slots(const struct vm *vm, struct argv *av)
@@ -78,11 +97,13 @@ add_slots(const struct vm *vm, struct argv *av)
 	argv_add(av, "-s");
 	argv_add(av, "0,hostbridge");
 	argv_add(av, "-s");
-	argv_addf(av, "2,%s,%s%s%s", vm->disk_driver, vm->disk,
-	    vm->disk_serial[0] != '\0' ? ",ser=" : "", vm->disk_serial);
+	argv_addf(av, "2,%s,%s%s%s%s", vm->disk_driver, vm->disk,
+	    vm->disk_serial[0] != '\0' ? ",ser=" : "", vm->disk_serial,
+	    boot_order(vm) ? ",bootindex=2" : "");
 	if (vm->iso[0] != '\0') {
 		argv_add(av, "-s");
-		argv_addf(av, "3,ahci-cd,%s", vm->iso);
+		argv_addf(av, "3,ahci-cd,%s%s", vm->iso,
+		    boot_order(vm) ? ",bootindex=1" : "");
 	}
 	for (i = 0; i < vm->ndevices; i++) {
 		argv_add(av, "-s");
@@ -157,7 +178,8 @@ add_grub(const struct vm *vm, const char *loader_path, struct argv *av)
 
 	root = vm->grub_root;
 	if (*root == '\0')
-		root = vm->iso[0] != '\0' ? "cd0" : "hd0,msdos1";
+		/* hd0,1: grub's first partition on MBR and GPT alike */
+		root = vm->iso[0] != '\0' ? "cd0" : "hd0,1";
 	argv_add(av, loader_path != NULL ? loader_path : "grub-bhyve");
 	argv_add(av, "-m");
 	argv_addf(av, "%s/device.map", vm->dir);
@@ -166,6 +188,60 @@ add_grub(const struct vm *vm, const char *loader_path, struct argv *av)
 	argv_add(av, "-M");
 	argv_add(av, vm->memstr);
 	add_grubcfg(vm, av);
+}
+
+/* 1 if LoaderOptions has -e NAME=... (name given with its '='). */
+static int
+user_env(const struct vm *vm, const char *name)
+{
+	const char *p = vm->loader_opts;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, "-e ")) != NULL) {
+		if ((p == vm->loader_opts || p[-1] == ' ') &&
+		    strncmp(p + 3, name, n) == 0)
+			return 1;
+		p += 3;
+	}
+	return 0;
+}
+
+/*
+ * bhyveload's -e options.  smbios.system.uuid: the FreeBSD guest's
+ * hostid comes from it (vm-bhyve issue 462), so the VM's stable UUID
+ * keeps the hostid stable.  autoboot_delay=3: the loader's default is
+ * 10 seconds (stand/common/boot.c, autoboot()); 3 still leaves time to
+ * reach the loader's prompt from "kvm console".
+ */
+static void
+add_bhyveload(const struct vm *vm, struct argv *av)
+{
+	argv_add(av, "bhyveload");
+	argv_add(av, "-m");
+	argv_add(av, vm->memstr);
+	argv_add(av, "-d");
+	argv_add(av, vm->iso[0] != '\0' ? vm->iso : vm->disk);
+	if (vm->uuid[0] != '\0' && !user_env(vm, "smbios.system.uuid=")) {
+		argv_add(av, "-e");
+		argv_addf(av, "smbios.system.uuid=%s", vm->uuid);
+	}
+	if (!user_env(vm, "autoboot_delay=")) {
+		argv_add(av, "-e");
+		argv_add(av, "autoboot_delay=3");
+	}
+}
+
+/* LoaderOptions, one element per word, as settings checked them. */
+static void
+add_loader_opts(const struct vm *vm, struct argv *av)
+{
+	const char *p = vm->loader_opts;
+	size_t n;
+
+	for (; *p != '\0'; p += n + (p[n] == ' ')) {
+		n = strcspn(p, " ");
+		argv_addf(av, "%.*s", (int)n, p);
+	}
 }
 
 int
@@ -182,18 +258,15 @@ loader_argv(const struct vm *vm, const char *rootdir, int detached,
 		return -1;
 	if (vm->rom == ROM_GRUB)
 		add_grub(vm, loader_path, av);
-	else {
-		argv_add(av, "bhyveload");
-		argv_add(av, "-m");
-		argv_add(av, vm->memstr);
-		argv_add(av, "-d");
-		argv_add(av, vm->iso[0] != '\0' ? vm->iso : vm->disk);
-	}
+	else
+		add_bhyveload(vm, av);
+	add_loader_opts(vm, av);
 	if (strcmp(com, "stdio") != 0) {
 		argv_add(av, "-c");
 		argv_add(av, com);
 	}
-	if (vm->passthru)
+	/* the loader sets up guest memory: wire it as bhyve would */
+	if (vm->passthru || strchr(vm->options, 'S') != NULL)
 		argv_add(av, "-S");
 	argv_add(av, vm->name);
 	return 1;

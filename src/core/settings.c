@@ -15,6 +15,8 @@
 
 #include "core/settings.h"
 #include "core/common.h"
+#include "core/loaderopts.h"
+#include "core/pciconf.h"
 #include "core/valid.h"
 #include "core/vm.h"
 
@@ -303,6 +305,8 @@ struct devs {
 	char		*d_msg;
 	size_t		 d_msgsz;
 	unsigned	 d_pci[VM_MAX_DEVICES][3];	/* B:S:F so far */
+	unsigned	 d_host[VM_MAX_DEVICES][3];	/* passthru B/S/F */
+	size_t		 d_nhost;
 };
 
 /* Who owns each slot kvm reserves on bus 0. */
@@ -378,6 +382,31 @@ dev_slot(struct devs *d, const char *e, const char *emu, unsigned *p)
 }
 
 /*
+ * A passthru entry's host device, opts after "passthru": B/S/F as bhyve
+ * reads it (pci_passthru.c, three decimal numbers), each host device
+ * once (bhyve cannot assign a device twice).
+ */
+static int
+dev_passthru(struct devs *d, const char *e, const char *opts)
+{
+	unsigned *h = d->d_host[d->d_nhost];
+	size_t i;
+
+	if (*opts != ',' || pciconf_bsf(opts + 1, h, NULL) == -1)
+		return errf(d->d_msg, d->d_msgsz, "%s entry \"%s\": passthru "
+		    "needs the host device as BUS/SLOT/FUNCTION (0-255, "
+		    "0-31, 0-7), e.g. 5,passthru,3/0/0", d->d_label, e);
+	for (i = 0; i < d->d_nhost; i++)
+		if (memcmp(d->d_host[i], h, sizeof(d->d_host[i])) == 0)
+			return errf(d->d_msg, d->d_msgsz, "%s entry \"%s\": "
+			    "host device %u/%u/%u is already passed through",
+			    d->d_label, e, h[0], h[1], h[2]);
+	d->d_nhost++;
+	d->d_vm->passthru = 1;
+	return 0;
+}
+
+/*
  * One "slot,emulation[,options]" entry: its slot must be well formed,
  * not one kvm uses and not one an earlier entry uses.
  */
@@ -407,8 +436,9 @@ dev_entry(struct devs *d, const char *e)
 	if (emu_is(emu, len, "fbuf") && vm->console == CONSOLE_VNC)
 		return errf(d->d_msg, d->d_msgsz, "%s entry \"%s\": Console "
 		    "vnc already adds a framebuffer at slot 29", l, e);
-	if (emu_is(emu, len, "passthru"))
-		vm->passthru = 1;
+	if (emu_is(emu, len, "passthru") &&
+	    dev_passthru(d, e, emu + len) == -1)
+		return -1;
 	return dev_macs(d, e, emu[len] == ',' ? emu + len : NULL);
 }
 
@@ -418,7 +448,7 @@ set_devices(struct vm *vm, const char *label, const char *v, char *msg,
     size_t msgsz)
 {
 	static const char sep[] = " \t\n";
-	struct devs d = { vm, label, msg, msgsz, { { 0 } } };
+	struct devs d = { vm, label, msg, msgsz, { { 0 } }, { { 0 } }, 0 };
 	size_t n;
 	char *e;
 
@@ -631,9 +661,9 @@ static const struct setting settings[] = {
 	  .s_explain =
 	    "GrubRoot: with VMrom=\"grub\", the grub device to boot from, "
 	    "e.g.\n"
-	    "hd0,msdos1 or hd0,gpt2.  Empty: cd0 while an ISO is inserted, "
+	    "hd0,gpt2 or hd0,msdos1.  Empty: cd0 while an ISO is inserted, "
 	    "else\n"
-	    "hd0,msdos1.\n" },
+	    "hd0,1 (the disk's first partition, MBR or GPT).\n" },
 	{ .s_name = "GrubConfig", .s_type = "path", .s_default = NULL,
 	  .s_parse = set_grub_config,
 	  .s_explain =
@@ -641,6 +671,18 @@ static const struct setting settings[] = {
 	    "inside\n"
 	    "the guest, e.g. /boot/grub/grub.cfg.  Empty: grub-bhyve's "
 	    "default.\n" },
+	{ .s_name = "LoaderOptions", .s_type = "list", .s_default = NULL,
+	  .s_parse = loaderopts_parse,
+	  .s_explain =
+	    "LoaderOptions: with VMrom=\"bhyveload\" or \"grub\", more "
+	    "options for\n"
+	    "the loader, space-separated words.  bhyveload: -e NAME=VALUE, "
+	    "-C,\n"
+	    "-h DIR, -l PATH; kvm already passes -e smbios.system.uuid=UUID "
+	    "and\n"
+	    "-e autoboot_delay=3 unless given here.  grub-bhyve: -n, -e, -v, "
+	    "-HSECS.\n"
+	    "Empty: none.\n" },
 	{ .s_name = "OnFault", .s_type = "choice", .s_default = "stop",
 	  .s_parse = set_onfault, .s_info = "onfault",
 	  .s_explain =

@@ -47,6 +47,7 @@ struct vm {
 	int		 passthru;		/* a passthru device is used */
 	char		 grub_root[64];
 	char		 grub_config[PATH_MAX];
+	char		 loader_opts[512];	/* words, one space between */
 	enum vm_onfault	 onfault;
 };
 
