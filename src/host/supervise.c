@@ -476,7 +476,9 @@ sup_kld(struct sup *s, const char *mod)
 
 /*
  * VNCport=auto: the port of the previous run if it is still free, else
- * the first free one from 5900.  The address is printed when it is new.
+ * the first free one from 5900, reserved for the supervisor's life
+ * (vncport.h) so that no other supervisor picks it before our bhyve
+ * binds it.  The address is printed when it is new.
  */
 static int
 sup_vnc(struct sup *s)
@@ -487,9 +489,12 @@ sup_vnc(struct sup *s)
 	if (vm->console != CONSOLE_VNC)
 		return 0;
 	if (s->vnc_auto) {
-		if ((port = vncport_auto(vm->vnc_bind, vm->vnc_port)) == -1) {
-			sup_say(s, 1, "no free VNC port from %d on %s",
-			    VNCPORT_FIRST, vm->vnc_bind);
+		port = vncport_reserve(s->ctx, vm->vnc_bind, vm->vnc_port,
+		    vm->name, &s->vnc_fd);
+		if (port <= 0) {
+			if (port == 0)
+				sup_say(s, 1, "no free VNC port from %d on %s",
+				    VNCPORT_FIRST, vm->vnc_bind);
 			return -1;
 		}
 		vm->vnc_port = port;
@@ -736,6 +741,7 @@ supervise(struct kvm_ctx *ctx, struct vm *vm, int detached)
 	code = sv_exitcode(&s.sv);
 	if (access(s.vmm, F_OK) == 0 && sup_destroy(&s) == -1)
 		code = 1;
+	vncport_release(ctx, vm->vnc_port, &s.vnc_fd);
 	rt_remove(ctx, vm->name);
 	if (code == 0)
 		sup_say(&s, 0, "stopped");
