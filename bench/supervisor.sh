@@ -112,3 +112,15 @@ rss=$(rss_kib "$sup")
 echo "kvm supervisor bench, $(uname -sr)"
 echo "voluntary context switches in ${secs} s (idle guest): $((c1 - c0))   (target 0)"
 echo "resident memory: $rss KiB   (target <= 1536 KiB)"
+# Linux: how much of it is the supervisor's own, and what the same
+# shared libraries cost any process here (sleep(1), pause-only).
+if [ -r "/proc/$sup/status" ]; then
+	awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
+	    END { printf "  of which private (anonymous) %d KiB, shared library and program pages %d KiB\n", a, f }' \
+	    "/proc/$sup/status"
+	sleep 30 &
+	s=$!
+	sleep 0.5
+	echo "  for scale: sleep(1) here: $(rss_kib "$s") KiB"
+	kill "$s"
+fi
