@@ -421,6 +421,51 @@ vnc_reserved_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case kld_race cleanup
+kld_race_head()
+{
+	atf_set descr "a kldload that fails because another process loaded the module meanwhile is a success"
+	atf_set require.user root
+}
+kld_race_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	kvm_guest web "poweroff 0.05"
+	rm -f root/sim/kld
+	# Another supervisor wins the race between our kldstat and kldload.
+	mkdir race
+	cat > race/kldload <<'EOF'
+#!/bin/sh
+echo "kldload $*" >> "$KVM_ROOTDIR/sim/log"
+echo "$1" >> "$KVM_ROOTDIR/sim/kld"
+echo "kldload: can't load $1: module already loaded or in kernel" >&2
+exit 1
+EOF
+	chmod +x race/kldload
+	PATH=$(pwd)/race:$PATH
+	log=$HOME_DIR/vm/web/kvm.log
+	atf_check -o ignore -e empty kvm start -d web
+	kvm_wait_unlocked web
+	atf_check -o match:" web: the vmm module was loaded meanwhile by \
+another process\$" cat "$log"
+	atf_check -o inline:"1\n" grep -c '^bhyve-exit web 1$' root/sim/log
+	atf_check -o inline:"kldstat -q -m vmm\nkldload vmm\nkldstat -q -m vmm\n" \
+	    grep -E '^kld(stat|load) .*vmm' root/sim/log
+	# A kldload that fails for another reason still ends the start.
+	rm -f root/sim/kld
+	printf '#!/bin/sh\necho "kldload: no" >&2\nexit 1\n' > race/kldload
+	atf_check -s exit:1 -o ignore -e match:"^kvm: web: cannot load the vmm \
+module \\(kldload exit status 1\\)\$" kvm start web
+}
+kld_race_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_env
+	. "$(atf_get_srcdir)/vm.sh"
+	kvm_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case prerun_hangs
@@ -431,4 +476,5 @@ atf_init_test_cases()
 	atf_add_test_case idle_no_wakeups
 	atf_add_test_case vnc_ten_at_once
 	atf_add_test_case vnc_reserved
+	atf_add_test_case kld_race
 }

@@ -120,7 +120,7 @@ struct sup {
 struct sup_call {
 	struct sup	*s;
 	enum sup_kind	 kind;
-	const char	*name;
+	const char	*name;	/* for the log; NULL: argv[0] */
 };
 
 /*
@@ -431,13 +431,14 @@ sup_run(struct sup *s, char *const argv[], const struct spawn_opts *o,
 	return sup_wait(s, &c);
 }
 
-/* The spawn_runner of hook.c and kld.c: sup_run. */
+/* The spawn_runner of hook.c and kld.c: sup_run (name NULL: argv[0]). */
 static int
 sup_runner(void *cookie, char *const argv[], const struct spawn_opts *o)
 {
 	struct sup_call *call = cookie;
 
-	return sup_run(call->s, argv, o, call->kind, call->name);
+	return sup_run(call->s, argv, o, call->kind, call->name != NULL ?
+	    call->name : argv[0]);
 }
 
 static int
@@ -457,7 +458,7 @@ sup_destroy(struct sup *s)
 static int
 sup_kld(struct sup *s, const char *mod)
 {
-	struct sup_call call = { s, SK_TOOL, "kldload" };
+	struct sup_call call = { s, SK_TOOL, NULL };
 	struct spawn_runner run = { sup_runner, &call };
 	int r, status = -1;
 
