@@ -95,8 +95,14 @@ spawn_environ(char *const env[])
  * SIGKILL/SIGSTOP or a signal number the system lacks would fail.
  * Handlers are reset by exec anyway; what matters is SIG_IGN, which
  * exec keeps: the supervisor ignores SIGPIPE, nohup(1) SIGHUP, a shell
- * "trap '' TERM" SIGTERM, and bhyve must see SIGTERM as the ACPI power
- * button (bhyve-facts.md 2.2).
+ * "trap '' TERM" SIGTERM.  bhyve must get SIGTERM as it expects
+ * (bhyve-facts.md 2.2): FreeBSD posts the kqueue NOTE_SIGNAL that
+ * pm.c's power button waits for before it looks at the mask or at
+ * SIG_IGN (sys/kern/kern_sig.c, tdsendsignal), so an ACPI guest would
+ * still see the button; but before the guest enables ACPI, or for a
+ * guest without it, SIGTERM's default action is how bhyve ends, and a
+ * blocked or ignored SIGTERM would keep it running (and the stand-in
+ * bhyve of the tests, which uses a handler, would miss the button).
  */
 static void
 spawn_sigdefault(sigset_t *set)

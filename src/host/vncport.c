@@ -1,10 +1,11 @@
 /*
  * vncport.c: which port bhyve's VNC server gets when set.conf says
  * VNCport=auto.  A port counts as free when we can bind it now, the
- * way bhyve will (with SO_REUSEADDR).  But bhyve binds it only later,
- * after preRun and the loader, so two supervisors probing at once
- * would both find 5900 free and one bhyve would fail ("bind: Address
- * already in use", exit 4).  Hence reservations:
+ * way bhyve will (usr.sbin/bhyve/rfb.c, rfb_init: SO_REUSEADDR, then
+ * bind).  But bhyve binds it only later, after preRun and the loader,
+ * so two supervisors probing at once would both find 5900 free and one
+ * bhyve would fail (rfb_init's perror: "bind: Address already in use";
+ * the device init fails and bhyve exits 4).  Hence reservations:
  *  - VNCPORT_DIR/PORT is the reservation of PORT: the supervisor that
  *    took it keeps it open with an flock(2) for as long as it runs the
  *    VM (bhyve's reboots included, so the port stays the VM's), and
