@@ -102,7 +102,7 @@ prerun_hangs_body()
 	kvm_setup
 	kvm_mkvm web
 	hang_run_file "" > "$HOME_DIR/vm/web/run"
-	stop_hung_prerun 2 0
+	stop_hung_prerun 3 0
 	log=$HOME_DIR/vm/web/kvm.log
 	atf_check -o match:" web: preRun \\(pid $sh\\): terminated \\(SIGTERM\\)\$" \
 	    cat "$log"
@@ -128,8 +128,8 @@ prerun_ignores_term_body()
 	kvm_setup
 	kvm_mkvm web
 	hang_run_file "trap '' TERM;" > "$HOME_DIR/vm/web/run"
-	# SIGTERM, 3 s, SIGKILL: within 3 to 5 seconds.
-	stop_hung_prerun 5 3
+	# SIGTERM, 3 s, SIGKILL: within 3 to 6 seconds.
+	stop_hung_prerun 6 3
 	atf_check -o match:" web: preRun \\(pid $sh\\) did not end within 3 \
 seconds of SIGTERM; killed\$" cat "$HOME_DIR/vm/web/kvm.log"
 }
