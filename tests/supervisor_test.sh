@@ -141,6 +141,41 @@ prerun_ignores_term_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case shutdown_prerun_hangs cleanup
+shutdown_prerun_hangs_head()
+{
+	atf_set descr "kvm shutdown during a hung preRun: no guest starts, the hook ends, postRun runs"
+	atf_set require.user root
+}
+shutdown_prerun_hangs_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	hang_run_file "" > "$HOME_DIR/vm/web/run"
+	atf_check -o ignore -e empty kvm start -d web
+	wait_file root/sim/prerun.ids
+	read -r sh sleeper < root/sim/prerun.ids
+	t0=$(now)
+	atf_check -s exit:0 -o inline:"web: powered off\n" -e empty \
+	    kvm shutdown -t 20 web
+	t=$(elapsed "$t0" "$(now)")
+	[ "$t" -le 3 ] || atf_fail "shutdown took $t s"
+	kvm_gone "$sh" || atf_fail "the hook's sh still runs"
+	kvm_gone "$sleeper" || atf_fail "the hook's sleep still runs"
+	atf_check -o inline:"postRun web \n" grep '^postRun ' root/sim/log
+	atf_check -s exit:1 grep -q '^bhyve ' root/sim/log
+	atf_check -o match:" web: shutdown requested: no new run \\(SIGUSR1\\)\$" \
+	    cat "$HOME_DIR/vm/web/kvm.log"
+	check_down web
+}
+shutdown_prerun_hangs_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_env
+	. "$(atf_get_srcdir)/vm.sh"
+	kvm_cleanup
+}
+
 atf_test_case postrun_bounded cleanup
 postrun_bounded_head()
 {
@@ -470,6 +505,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case prerun_hangs
 	atf_add_test_case prerun_ignores_term
+	atf_add_test_case shutdown_prerun_hangs
 	atf_add_test_case postrun_bounded
 	atf_add_test_case stdout_closed
 	atf_add_test_case shutdown_masked
