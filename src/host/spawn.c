@@ -91,8 +91,9 @@ spawn_environ(char *const env[])
 /*
  * The signals a child gets back at their default action: every
  * standard one that can be caught.  Not "all signals": FreeBSD's
- * posix_spawn gives up when one sigaction of the set fails, and
- * SIGKILL/SIGSTOP or a signal number the system lacks would fail.
+ * posix_spawn fails the spawn when one sigaction of the set fails
+ * (lib/libc/gen/posix_spawn.c, process_spawnattr), as one for a
+ * signal number the system lacks would.
  * Handlers are reset by exec anyway; what matters is SIG_IGN, which
  * exec keeps: the supervisor ignores SIGPIPE, nohup(1) SIGHUP, a shell
  * "trap '' TERM" SIGTERM.  bhyve must get SIGTERM as it expects
@@ -122,9 +123,9 @@ spawn_sigdefault(sigset_t *set)
 
 /*
  * The attributes of every child: default signal actions, an empty
- * mask (the supervisor blocks the signals it waits for, a command may
- * block SIGINT around zfs: a child must inherit neither, or bhyve
- * would never see the power button), and maybe its own process group.
+ * mask (the supervisor blocks the signals it waits for, create blocks
+ * SIGINT around zfs: a child must inherit neither, or SIGTERM would
+ * not end it), and maybe a process group of its own.
  */
 static int
 spawn_attr(posix_spawnattr_t *attr, int pgroup)
