@@ -151,6 +151,7 @@ uninstall:
 
 SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/zfs-fuse-up.sh tools/install.sh tests/run.sh bench/bench.sh .ci/run \
+		bench/supervisor.sh \
 		tests/sim/bin/ifconfig tests/sim/bin/sysrc tests/sim/bin/kldload \
 		tests/sim/bin/kldstat tests/sim/bin/devctl tests/sim/bin/pciconf \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \

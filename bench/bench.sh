@@ -308,4 +308,4 @@ if [ -z "$sup" ] || [ "$sup" -eq 0 ]; then
 	exit 0
 fi
 sleep 2
-echo "supervisor RSS (idle, $first $state): $(rss_kib "$sup") KiB   (target < 2048 KiB)"
+echo "supervisor RSS (idle, $first $state): $(rss_kib "$sup") KiB   (target <= 1536 KiB; see bench/supervisor.sh)"

@@ -141,6 +141,9 @@ main(int argc, char *argv[])
 	int ch;
 
 	ctx_init(&ctx);
+	/* Before anything runs: root's programs from root's PATH. */
+	if (ctx_pin_path(&ctx) == -1)
+		return 1;
 	opterr = 0;	/* a bad option is answered with the usage line */
 	if (self_path(argv[0], ctx.self, sizeof(ctx.self)) == -1)
 		strlcpy(ctx.self, "kvm", sizeof(ctx.self));

@@ -1,10 +1,14 @@
 /*
  * supervise_test.c: the supervisor's state machine (sv_next) driven
- * through whole runs, and the decoding of bhyve's exit status.
+ * through whole runs, the decoding of bhyve's exit status, and the
+ * PATH kvm and the supervisor's children run with (ctx_path).
  */
 #include <atf-c.h>
 
+#include <stdlib.h>
+
 #include "core/sv.h"
+#include "host/paths.h"
 #include "cmd/cmd.h"
 
 /* Feed one result and check the state it leads to. */
@@ -269,6 +273,62 @@ ATF_TC_BODY(stop_during_prerun, tc)
 	ATF_CHECK_EQ(SVEND_STOP, sv.sv_end);
 }
 
+ATF_TC_WITHOUT_HEAD(stop_kills_prerun);
+ATF_TC_BODY(stop_kills_prerun, tc)
+{
+	struct sv sv;
+	int why;
+
+	/* A preRun ended by the stop (SIGTERM: 143) did not fail. */
+	for (why = 0; why < 2; why++) {
+		sv_init(&sv, 0, 0);
+		STEP(&sv, 0, 1, SV_PRERUN);
+		if (why == 0)
+			sv.sv_stop = 1;
+		else
+			sv.sv_last = 1;
+		STEP(&sv, 128 + 15, 1, SV_POSTRUN);
+		ATF_CHECK_EQ(-1, sv.sv_status);
+		STEP(&sv, 128 + 9, 1, SV_END);
+		ATF_CHECK_EQ(why == 0 ? SVEND_STOP : SVEND_LAST, sv.sv_end);
+		ATF_CHECK_EQ(0, sv_exitcode(&sv));
+	}
+}
+
+/* PATH is pinned for root on the real host only (ctx_path). */
+ATF_TC_WITHOUT_HEAD(path_pinned);
+ATF_TC_BODY(path_pinned, tc)
+{
+	ATF_CHECK_STREQ("/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:"
+	    "/usr/local/bin", ctx_path("", 0));
+	/* The test bench (KVM_ROOTDIR set) keeps its PATH, root or not. */
+	ATF_CHECK(ctx_path("/tmp/root", 0) == NULL);
+	ATF_CHECK(ctx_path("", 1001) == NULL);
+	ATF_CHECK(ctx_path("/tmp/root", 1001) == NULL);
+}
+
+/* ctx_init: KVM_ROOTDIR unset, empty and "/" are all the real host. */
+ATF_TC_WITHOUT_HEAD(path_rootdir);
+ATF_TC_BODY(path_rootdir, tc)
+{
+	static const char *const vals[] = { NULL, "", "/" };
+	struct kvm_ctx ctx;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (vals[i] == NULL)
+			unsetenv("KVM_ROOTDIR");
+		else
+			setenv("KVM_ROOTDIR", vals[i], 1);
+		ctx_init(&ctx);
+		ATF_CHECK_STREQ("", ctx.rootdir);
+		ATF_CHECK(ctx_path(ctx.rootdir, 0) != NULL);
+	}
+	setenv("KVM_ROOTDIR", "/tmp/root", 1);
+	ctx_init(&ctx);
+	ATF_CHECK(ctx_path(ctx.rootdir, 0) == NULL);
+}
+
 ATF_TC_WITHOUT_HEAD(stop_before_prerun);
 ATF_TC_BODY(stop_before_prerun, tc)
 {
@@ -355,7 +415,10 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, stop_after_reboot_status);
 	ATF_TP_ADD_TC(tp, stop_during_loader);
 	ATF_TP_ADD_TC(tp, stop_during_prerun);
+	ATF_TP_ADD_TC(tp, stop_kills_prerun);
 	ATF_TP_ADD_TC(tp, stop_before_prerun);
+	ATF_TP_ADD_TC(tp, path_pinned);
+	ATF_TP_ADD_TC(tp, path_rootdir);
 	ATF_TP_ADD_TC(tp, last_run_reboot_is_final);
 	ATF_TP_ADD_TC(tp, last_run_killed_is_no_fault);
 	ATF_TP_ADD_TC(tp, last_run_starts_no_bhyve);

@@ -171,12 +171,13 @@ sv_next(struct sv *sv, int result, time_t now)
 		sv->sv_pending = SVEND_NONE;
 		return sv_goto(sv, SV_PRERUN);
 	case SV_PRERUN:
-		if (result != 0)
-			return sv_finish(sv, SVEND_PRERUN);
+		/* A request may have ended preRun itself: postRun runs. */
 		if (sv->sv_stop || sv->sv_last) {
 			sv->sv_pending = sv->sv_stop ? SVEND_STOP : SVEND_LAST;
 			return sv_goto(sv, SV_POSTRUN);
 		}
+		if (result != 0)
+			return sv_finish(sv, SVEND_PRERUN);
 		return sv_goto(sv, sv->sv_loader ? SV_LOADER : SV_BHYVE);
 	case SV_LOADER:
 		if (sv->sv_stop || sv->sv_last)

@@ -4,6 +4,17 @@
  * sources the hook library, set.conf and run, then calls the function.
  * Values reach it only through the environment, never pasted into the
  * script text, and it runs in the VM's directory.
+ *
+ * A hook may start other programs (ifconfig, a "sleep" that hangs):
+ * SIGTERM to the sh alone would leave them running, and sh waits for
+ * its foreground child before acting on a trapped signal.  So the hook
+ * leads a process group of its own and whoever ends it signals the
+ * group (kill(-pid)), which reaches the sh and all it started, unless
+ * they moved to another group or session themselves.  The price: in a
+ * foreground "kvm start" the hook is not in the terminal's foreground
+ * group, so ^C reaches it only through the supervisor (which ends it),
+ * and reading the terminal would stop it with SIGTTIN; hooks run
+ * unattended (at boot, detached) anyway, so stdin is /dev/null.
  */
 #include <err.h>
 #include <stdio.h>
@@ -20,33 +31,59 @@
 	"cd \"$VM_DIR\" && . \"$KVM_HOME/functions\" && "		\
 	". \"$VM_DIR/set.conf\" && . \"$VM_DIR/run\" && " fn
 
+/* "NAME=value", or a bare NAME (unset it) when value is NULL. */
+static char *
+hook_var(const char *name, const char *value)
+{
+	char *s;
+
+	if (value == NULL)
+		return strdup(name);
+	if (asprintf(&s, "%s=%s", name, value) == -1)
+		return NULL;
+	return s;
+}
+
+/* The environment changes of a hook; 0, or -1 after a warning. */
+static int
+hook_env(const struct vm *vm, const char *vm_exit, char *env[5])
+{
+	env[0] = hook_var("VM_NAME", vm->name);
+	env[1] = hook_var("VM_DIR", vm->dir);
+	env[2] = hook_var("KVM_HOME", vm->home);
+	env[3] = hook_var("VM_EXIT", vm_exit);
+	env[4] = NULL;
+	if (env[0] == NULL || env[1] == NULL || env[2] == NULL ||
+	    env[3] == NULL) {
+		warn(NULL);
+		return -1;
+	}
+	return 0;
+}
+
 int
 hook_run(const struct kvm_ctx *ctx, const struct vm *vm, const char *fn,
-    const char *vm_exit)
+    const char *vm_exit, const struct spawn_runner *run)
 {
 	static const char pre[] = HOOK_SCRIPT("preRun");
 	static const char post[] = HOOK_SCRIPT("postRun");
+	struct spawn_opts o;
 	char *argv[4], *env[5];
-	int r;
+	int r = -1, i;
 
 	argv[0] = (char *)(uintptr_t)"sh";
 	argv[1] = (char *)(uintptr_t)"-c";
 	argv[2] = (char *)(uintptr_t)(strcmp(fn, "preRun") == 0 ? pre : post);
 	argv[3] = NULL;
-	if (asprintf(&env[0], "VM_NAME=%s", vm->name) == -1 ||
-	    asprintf(&env[1], "VM_DIR=%s", vm->dir) == -1 ||
-	    asprintf(&env[2], "KVM_HOME=%s", vm->home) == -1)
-		err(1, NULL);
-	if (vm_exit != NULL) {
-		if (asprintf(&env[3], "VM_EXIT=%s", vm_exit) == -1)
-			err(1, NULL);
-	} else if ((env[3] = strdup("VM_EXIT")) == NULL)
-		err(1, NULL);
-	env[4] = NULL;
-	r = spawn_run_env(ctx, argv, env);
-	free(env[0]);
-	free(env[1]);
-	free(env[2]);
-	free(env[3]);
+	if (hook_env(vm, vm_exit, env) == 0) {
+		memset(&o, 0, sizeof(o));
+		o.so_env = env;
+		o.so_pgroup = 1;
+		o.so_nullin = 1;
+		r = run != NULL ? run->sr_run(run->sr_cookie, argv, &o) :
+		    spawn_run_opts(ctx, argv, &o);
+	}
+	for (i = 0; i < 4; i++)
+		free(env[i]);
 	return r;
 }

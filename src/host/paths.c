@@ -29,6 +29,28 @@ ctx_init(struct kvm_ctx *ctx)
 	ctx->rootdir = (r != NULL && strcmp(r, "/") != 0) ? r : "";
 }
 
+const char *
+ctx_path(const char *rootdir, uid_t euid)
+{
+	if (euid == 0 && rootdir[0] == '\0')
+		return KVM_ROOT_PATH;
+	return NULL;
+}
+
+int
+ctx_pin_path(const struct kvm_ctx *ctx)
+{
+	const char *path;
+
+	if ((path = ctx_path(ctx->rootdir, geteuid())) == NULL)
+		return 0;
+	if (setenv("PATH", path, 1) == -1) {
+		warn("setenv PATH");
+		return -1;
+	}
+	return 0;
+}
+
 int
 host_path(const struct kvm_ctx *ctx, const char *abs, char *buf, size_t sz)
 {

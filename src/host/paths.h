@@ -6,6 +6,8 @@
 #ifndef KVM_HOST_PATHS_H
 #define KVM_HOST_PATHS_H
 
+#include <sys/types.h>
+
 #include <limits.h>
 #include <stddef.h>
 
@@ -25,9 +27,22 @@ struct kvm_ctx {
 #define KVM_CONF	"/usr/local/etc/kvm.conf"
 #define KVM_RCD		"/usr/local/etc/rc.d"
 #define KVM_RUNDIR	"/var/run/kvm"
+/* root's PATH on a real host, service(8)'s */
+#define KVM_ROOT_PATH	"/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:" \
+			"/usr/local/bin"
 
 /* Fill ctx from the environment.  Never fails. */
 void	 ctx_init(struct kvm_ctx *);
+/*
+ * The PATH kvm must run with (pure): KVM_ROOT_PATH for root (euid 0)
+ * on the real host (rootdir "", as ctx_init sets it when KVM_ROOTDIR
+ * is unset, empty or "/"), so that zfs, bhyve, sh and sysrc are never
+ * taken from the caller's PATH; NULL (keep the caller's) otherwise:
+ * the test bench puts the simulator first on PATH under KVM_ROOTDIR.
+ */
+const char *ctx_path(const char *rootdir, uid_t euid);
+/* Set PATH as ctx_path says; -1 after a warning. */
+int	 ctx_pin_path(const struct kvm_ctx *);
 /* Read kvm.conf into ctx; -1 and a message when kvm is not installed. */
 int	 ctx_load_home(struct kvm_ctx *);
 /* ROOTDIR + abs into buf; -1 (and warnx) if it does not fit. */

@@ -1,9 +1,11 @@
 /*
  * spawn.h: the only place that starts processes.  argv[0] is looked up
  * on PATH; the environment (PATH, KVM_ROOTDIR, ...) is inherited.
+ * Every child starts with the default action for every signal and an
+ * empty signal mask, whatever kvm itself blocks or ignores.
  * Exit codes are returned as the shell shows them: 0-255 for a normal
  * exit, 128+N for death by signal N, -1 when the program could not be
- * started (already reported).
+ * started (already reported).  Nothing here exits the process.
  */
 #ifndef KVM_HOST_SPAWN_H
 #define KVM_HOST_SPAWN_H
@@ -21,6 +23,30 @@ int	 spawn_capture(const struct kvm_ctx *, char *const argv[],
 	    char **out, char **errout);
 /* Start without waiting; returns the pid or -1.  stdio inherited. */
 pid_t	 spawn_start(const struct kvm_ctx *, char *const argv[]);
+
+/* How spawn_start_opts starts a child; all zero: as spawn_start. */
+struct spawn_opts {
+	char *const	*so_env;	/* changes, as for spawn_run_env */
+	int		 so_quiet;	/* stdout and stderr to /dev/null */
+	int		 so_nullin;	/* stdin from /dev/null */
+	int		 so_pgroup;	/* leads a process group of its own */
+};
+pid_t	 spawn_start_opts(const struct kvm_ctx *, char *const argv[],
+	    const struct spawn_opts *);
+
+/*
+ * Who waits for a child that must run to its end: sr_run starts argv
+ * as opts say and returns its exit status (as spawn_run does).  The
+ * supervisor passes its own, which answers stop requests while it
+ * waits; where a runner may be NULL, spawn_run_opts is used.
+ */
+struct spawn_runner {
+	int	(*sr_run)(void *cookie, char *const argv[],
+		    const struct spawn_opts *opts);
+	void	*sr_cookie;
+};
+int	 spawn_run_opts(const struct kvm_ctx *, char *const argv[],
+	    const struct spawn_opts *);
 /*
  * Run argv with its environment changed by env (NULL-terminated):
  * "NAME=value" replaces or adds NAME, a bare "NAME" removes it.
@@ -34,10 +60,17 @@ int	 spawn_run_env(const struct kvm_ctx *, char *const argv[],
  */
 int	 spawn_poll(pid_t pid, int *status);
 /*
+ * 1 if pid has ended but is not reaped yet (its pid, and its process
+ * group if it led one, still belong to it), 0 while it runs, -1 on
+ * error (reported).
+ */
+int	 spawn_ended(pid_t pid);
+/*
  * Go to the background: fork; the child gets a new session, stdin from
  * /dev/null, stdout/stderr appended to log and / as its directory.
  * Returns 0 in the child, the child's pid in the parent, -1 (reported)
- * on failure.  Open descriptors (a held lock) are shared with the child.
+ * on failure, in the parent or in the child (which should then end).
+ * Open descriptors (a held lock) are shared with the child.
  */
 pid_t	 spawn_detach(const char *log);
 

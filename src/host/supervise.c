@@ -9,7 +9,44 @@
  * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  The
  * modules (kld.c) and the VNC port (vncport.c) are chosen elsewhere;
  * what happens is said here, in the log or on stderr.
+ *
+ * It sleeps until something happens.  The signals it answers, and
+ * SIGCHLD, are blocked for its whole life and taken with sigwaitinfo,
+ * or sigtimedwait when a deadline is pending (an escalation after a
+ * stop request); a SIGCHLD wakes it to reap with waitpid(WNOHANG).
+ * While the guest runs there is no deadline and no wake-up at all.
+ * Why this and not the alternatives:
+ *  - it is the same POSIX code on FreeBSD and Linux; kqueue
+ *    (EVFILT_PROC, EVFILT_SIGNAL) is FreeBSD's only and would need a
+ *    second, separately tested path for the test bench;
+ *  - a blocked signal stays pending until it is asked for, so there is
+ *    no window between testing a flag and going to sleep (the race a
+ *    handler plus pause(), or a polling loop, has to work around), no
+ *    async-signal-safety question, and no self-pipe descriptor that
+ *    children could inherit;
+ *  - SIGCHLDs coalesce, and a nested wait (bhyvectl while bhyve runs)
+ *    may take the one meant for bhyve: so every wait loop asks waitpid
+ *    before it sleeps, and a stray SIGCHLD costs one extra wake-up.
+ * Children do not inherit the mask: spawn.c resets it for each.
+ *
+ * Every child runs through sup_wait, which knows the deadlines: after a
+ * stop request, preRun and the loader get SIGTERM at once, postRun
+ * after SUP_POSTRUN_STOP seconds (it still runs: taps are destroyed,
+ * devices given back), bhyvectl, kldstat and kldload after
+ * SUP_TOOL_STOP; then SIGKILL SUP_TERM_KILL seconds later.  A hook gets
+ * them as a process group (hook.c).  bhyve is forced off (bhyvectl
+ * --force-poweroff) and killed after SUP_POWEROFF_KILL seconds.  So a
+ * stop ends within SUP_TERM_KILL + SUP_POSTRUN_STOP + SUP_TERM_KILL
+ * (+ SUP_TOOL_STOP + SUP_TERM_KILL for bhyvectl --destroy) seconds of
+ * hung children at most, well inside kvm stop's own wait.
+ *
+ * Nothing here exits the process: SIGPIPE is ignored (a "kvm start web
+ * | head -1" that closed its end leaves the guest supervised; output
+ * then fails quietly), and the modules it calls return -1.
  */
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
@@ -35,37 +72,55 @@
 #include "host/spawn.h"
 #include "host/vncport.h"
 
-/*
- * Waits: ms between checks of a child; s before a loader is killed
- * after SIGTERM, and bhyve after the forced power-off.
- */
-#define SUP_TICK_MS		50
-#define SUP_LOADER_KILL		2
-#define SUP_POWEROFF_KILL	10
+/* Deadlines, in seconds (see above). */
+#define SUP_TERM_KILL		3	/* SIGTERM, then SIGKILL */
+#define SUP_POSTRUN_STOP	10	/* postRun's time after a stop */
+#define SUP_TOOL_STOP		5	/* bhyvectl, kld*'s after a stop */
+#define SUP_POWEROFF_KILL	10	/* bhyve's after the forced power-off */
+#define SUP_POWEROFF_RETRY	1	/* bhyvectl again, no instance yet */
 
-static volatile sig_atomic_t sup_sigstop;	/* the stop signal, 0 none */
-static volatile sig_atomic_t sup_siglast;	/* SIGUSR1 seen */
+/* What a child is, which says how a request ends it. */
+enum sup_kind {
+	SK_TOOL,	/* bhyvectl, kldstat, kldload */
+	SK_PRERUN,
+	SK_POSTRUN,
+	SK_LOADER,
+	SK_BHYVE
+};
 
-static void
-sup_onsignal(int sig)
-{
-	if (sig == SIGUSR1)
-		sup_siglast = 1;
-	else
-		sup_sigstop = sig;
-}
+struct sup_child {
+	pid_t		 c_pid;
+	enum sup_kind	 c_kind;
+	int		 c_pgroup;	/* leads its process group */
+	const char	*c_name;	/* for the log */
+	double		 c_started;
+	double		 c_termed;	/* SIGTERM sent at, 0 not yet */
+	int		 c_killed;	/* SIGKILL sent */
+	int		 c_poff;	/* bhyve: power-off forced */
+	double		 c_poff_next;	/* bhyve: try bhyvectl again at */
+};
 
 struct sup {
 	struct kvm_ctx		*ctx;
 	struct vm		*vm;
 	struct sv		 sv;
 	struct vm_runtime	 rt;
+	sigset_t		 sigs;	/* blocked for life, waited for */
+	double			 stop_at;	/* stop requested at, 0 none */
 	int			 detached;
 	int			 nmdm;	/* com1 on the nmdm pair */
 	int			 vnc_auto;	/* VNCport=auto */
 	int			 vnc_shown;	/* port last printed, 0 none */
+	int			 vnc_fd;	/* reservation (vncport.h) */
 	char			 vmm[PATH_MAX];	/* /dev/vmm/NAME */
 	char			 grub[PATH_MAX]; /* pinned grub-bhyve or "" */
+};
+
+/* What sup_runner passes to hook.c and kld.c. */
+struct sup_call {
+	struct sup	*s;
+	enum sup_kind	 kind;
+	const char	*name;	/* for the log; NULL: argv[0] */
 };
 
 /*
@@ -107,47 +162,92 @@ sup_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-sup_sleep(void)
+/*
+ * Block the signals we wait for (exactly those: an inherited mask is
+ * dropped), with their default actions (an inherited SIG_IGN may make
+ * the system discard them, and an ignored SIGCHLD reaps children
+ * behind our back); ignore SIGPIPE.
+ */
+static int
+sup_signals(struct sup *s)
 {
-	struct timespec ts = { 0, SUP_TICK_MS * 1000000L };
-
-	/* A signal cuts it short, which is what we want. */
-	(void)nanosleep(&ts, NULL);
-}
-
-static void
-sup_signals(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP,
+	    SIGUSR1 };
 	struct sigaction sa;
 	size_t i;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = sup_onsignal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: waits are cut short */
+	sigemptyset(&s->sigs);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&s->sigs, sigs[i]);
+	if (sigprocmask(SIG_SETMASK, &s->sigs, NULL) == -1) {
+		warn("sigprocmask");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+	return 0;
 }
 
-/* Take the signal flags into the machine; log each request once. */
+/* A signal taken: into the machine as a request; logged once. */
 static void
-sup_check(struct sup *s)
+sup_took(struct sup *s, int sig)
 {
 	const char *name;
-	int sig;
 
-	if ((sig = sup_sigstop) != 0 && !s->sv.sv_stop) {
+	if (sig == SIGCHLD)
+		return;
+	if (sig == SIGUSR1) {
+		if (!s->sv.sv_last) {
+			s->sv.sv_last = 1;
+			sup_say(s, 0, "shutdown requested: no new run "
+			    "(SIGUSR1)");
+		}
+		return;
+	}
+	if (!s->sv.sv_stop) {
 		s->sv.sv_stop = 1;
+		s->stop_at = sup_clock();
 		name = sv_signame(sig);
 		sup_say(s, 0, "stop requested (%s)", name != NULL ? name :
 		    "signal");
 	}
-	if (sup_siglast && !s->sv.sv_last) {
-		s->sv.sv_last = 1;
-		sup_say(s, 0, "shutdown requested: no new run (SIGUSR1)");
+}
+
+/*
+ * Sleep until one of our signals comes, or secs have passed (secs < 0:
+ * no deadline); 0 seconds only looks.  Returns the signal, 0 if none.
+ */
+static int
+sup_sleep(struct sup *s, double secs)
+{
+	struct timespec ts;
+	siginfo_t si;
+	int sig;
+
+	if (secs < 0)
+		sig = sigwaitinfo(&s->sigs, &si);
+	else {
+		ts.tv_sec = (time_t)secs;
+		ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+		sig = sigtimedwait(&s->sigs, &si, &ts);
 	}
+	if (sig <= 0)
+		return 0;	/* EAGAIN: the deadline; EINTR: SIGSTOP/CONT */
+	sup_took(s, sig);
+	return sig;
+}
+
+/* Take in the requests that came while we were busy. */
+static void
+sup_check(struct sup *s)
+{
+	while (sup_sleep(s, 0) != 0)
+		;
 }
 
 static void
@@ -156,9 +256,13 @@ sup_rt_write(struct sup *s)
 	(void)rt_write(s->ctx, s->vm->name, &s->rt);
 }
 
+static int sup_run(struct sup *, char *const [], const struct spawn_opts *,
+    enum sup_kind, const char *);
+
 static int
 sup_bhyvectl(struct sup *s, const char *what, int quiet)
 {
+	struct spawn_opts o;
 	char vmarg[KVM_NAME_MAX + 8], *argv[4];
 
 	snprintf(vmarg, sizeof(vmarg), "--vm=%s", s->vm->name);
@@ -166,9 +270,175 @@ sup_bhyvectl(struct sup *s, const char *what, int quiet)
 	argv[1] = vmarg;
 	argv[2] = (char *)(uintptr_t)what;
 	argv[3] = NULL;
-	if (quiet)
-		return spawn_capture(s->ctx, argv, NULL, NULL);
-	return spawn_run(s->ctx, argv);
+	memset(&o, 0, sizeof(o));
+	o.so_quiet = quiet;
+	return sup_run(s, argv, &o, SK_TOOL, "bhyvectl");
+}
+
+/* Send sig to the child (to its group when it leads one). */
+static void
+sup_kill(struct sup_child *c, int sig)
+{
+	(void)kill(c->c_pgroup ? -c->c_pid : c->c_pid, sig);
+}
+
+/*
+ * When a request makes this child's time run out: 1 and the moment
+ * in *at; 0 while it may run as long as it likes.
+ */
+static int
+sup_due(const struct sup *s, const struct sup_child *c, double *at)
+{
+	double from;
+
+	switch (c->c_kind) {
+	case SK_PRERUN:
+	case SK_LOADER:
+		/* Either request: no guest should start now. */
+		if (!s->sv.sv_stop && !s->sv.sv_last)
+			return 0;
+		*at = 0;
+		return 1;
+	case SK_POSTRUN:
+	case SK_TOOL:
+		if (!s->sv.sv_stop)
+			return 0;
+		from = s->stop_at > c->c_started ? s->stop_at : c->c_started;
+		*at = from + (c->c_kind == SK_POSTRUN ? SUP_POSTRUN_STOP :
+		    SUP_TOOL_STOP);
+		return 1;
+	case SK_BHYVE:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The escalation of any child but bhyve: SIGTERM when its time is up,
+ * SIGKILL SUP_TERM_KILL seconds later.  Returns the seconds until the
+ * next step, -1 when there is none.
+ */
+static double
+sup_act(struct sup *s, struct sup_child *c, double now)
+{
+	double at;
+
+	if (c->c_killed || !sup_due(s, c, &at))
+		return -1;
+	if (c->c_termed == 0) {
+		if (now < at)
+			return at - now;
+		c->c_termed = now;
+		sup_say(s, 0, "%s (pid %ld): terminated (SIGTERM)", c->c_name,
+		    (long)c->c_pid);
+		sup_kill(c, SIGTERM);
+	}
+	if (now < c->c_termed + SUP_TERM_KILL)
+		return c->c_termed + SUP_TERM_KILL - now;
+	c->c_killed = 1;
+	sup_say(s, 1, "%s (pid %ld) did not end within %d seconds of "
+	    "SIGTERM; killed", c->c_name, (long)c->c_pid, SUP_TERM_KILL);
+	sup_kill(c, SIGKILL);
+	return -1;
+}
+
+/*
+ * bhyve on a stop request: the forced power-off (again every second
+ * while bhyve has no instance yet), SIGKILL after SUP_POWEROFF_KILL.
+ */
+static double
+sup_act_bhyve(struct sup *s, struct sup_child *c, double now)
+{
+	double end, next;
+
+	if (!s->sv.sv_stop || c->c_killed)
+		return -1;
+	end = (s->stop_at > c->c_started ? s->stop_at : c->c_started) +
+	    SUP_POWEROFF_KILL;
+	if (now >= end) {
+		c->c_killed = 1;
+		sup_say(s, 1, "bhyve did not power off within %d seconds; "
+		    "killed", SUP_POWEROFF_KILL);
+		kill(c->c_pid, SIGKILL);
+		return -1;
+	}
+	if (!c->c_poff && now >= c->c_poff_next) {
+		/* A nested wait: it may reap nothing of ours. */
+		if (sup_bhyvectl(s, "--force-poweroff", 1) == 0) {
+			c->c_poff = 1;
+			sup_say(s, 0, "forced power-off");
+		}
+		now = sup_clock();
+		c->c_poff_next = now + SUP_POWEROFF_RETRY;
+	}
+	next = end - now;
+	if (!c->c_poff && c->c_poff_next - now < next)
+		next = c->c_poff_next - now;
+	return next > 0 ? next : 0;
+}
+
+/*
+ * Wait for a child while answering requests (see the top).  A group
+ * the child led gets SIGKILL once the child has ended, if it was told
+ * to end: what it started goes with it.  Returns the child's exit
+ * status as spawn_run does, -1 on error.
+ */
+static int
+sup_wait(struct sup *s, struct sup_child *c)
+{
+	double next;
+	int st, r;
+
+	for (;;) {
+		if (c->c_pgroup && c->c_termed != 0 &&
+		    spawn_ended(c->c_pid) == 1)
+			sup_kill(c, SIGKILL);
+		if ((r = spawn_poll(c->c_pid, &st)) != 0)
+			return r == 1 ? st : -1;
+		if (c->c_kind == SK_BHYVE)
+			next = sup_act_bhyve(s, c, sup_clock());
+		else
+			next = sup_act(s, c, sup_clock());
+		/* Round up: a deadline is never missed by a hair. */
+		(void)sup_sleep(s, next < 0 ? -1 : next + 0.001);
+	}
+}
+
+/* Start argv as o says; the child in *c, or -1 after a warning. */
+static int
+sup_start(struct sup *s, char *const argv[], const struct spawn_opts *o,
+    enum sup_kind kind, const char *name, struct sup_child *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->c_kind = kind;
+	c->c_name = name;
+	c->c_pgroup = o->so_pgroup;
+	c->c_started = sup_clock();
+	if ((c->c_pid = spawn_start_opts(s->ctx, argv, o)) == -1)
+		return -1;
+	return 0;
+}
+
+/* Run a child to its end under sup_wait; its exit status, or -1. */
+static int
+sup_run(struct sup *s, char *const argv[], const struct spawn_opts *o,
+    enum sup_kind kind, const char *name)
+{
+	struct sup_child c;
+
+	if (sup_start(s, argv, o, kind, name, &c) == -1)
+		return -1;
+	return sup_wait(s, &c);
+}
+
+/* The spawn_runner of hook.c and kld.c: sup_run (name NULL: argv[0]). */
+static int
+sup_runner(void *cookie, char *const argv[], const struct spawn_opts *o)
+{
+	struct sup_call *call = cookie;
+
+	return sup_run(call->s, argv, o, call->kind, call->name != NULL ?
+	    call->name : argv[0]);
 }
 
 static int
@@ -188,21 +458,28 @@ sup_destroy(struct sup *s)
 static int
 sup_kld(struct sup *s, const char *mod)
 {
-	int r, status;
+	struct sup_call call = { s, SK_TOOL, NULL };
+	struct spawn_runner run = { sup_runner, &call };
+	int r, status = -1;
 
-	if ((r = kld_load(s->ctx, mod, &status)) == -1) {
+	if ((r = kld_load(s->ctx, &run, mod, &status)) == -1) {
 		sup_say(s, 1, "cannot load the %s module (kldload exit "
 		    "status %d)", mod, status);
 		return -1;
 	}
 	if (r == 1)
 		sup_say(s, 0, "loaded the %s module", mod);
+	else if (r == 2)
+		sup_say(s, 0, "the %s module was loaded meanwhile by another "
+		    "process", mod);
 	return 0;
 }
 
 /*
  * VNCport=auto: the port of the previous run if it is still free, else
- * the first free one from 5900.  The address is printed when it is new.
+ * the first free one from 5900, reserved for the supervisor's life
+ * (vncport.h) so that no other supervisor picks it before our bhyve
+ * binds it.  The address is printed when it is new.
  */
 static int
 sup_vnc(struct sup *s)
@@ -213,9 +490,12 @@ sup_vnc(struct sup *s)
 	if (vm->console != CONSOLE_VNC)
 		return 0;
 	if (s->vnc_auto) {
-		if ((port = vncport_auto(vm->vnc_bind, vm->vnc_port)) == -1) {
-			sup_say(s, 1, "no free VNC port from %d on %s",
-			    VNCPORT_FIRST, vm->vnc_bind);
+		port = vncport_reserve(s->ctx, vm->vnc_bind, vm->vnc_port,
+		    vm->name, &s->vnc_fd);
+		if (port <= 0) {
+			if (port == 0)
+				sup_say(s, 1, "no free VNC port from %d on %s",
+				    VNCPORT_FIRST, vm->vnc_bind);
 			return -1;
 		}
 		vm->vnc_port = port;
@@ -252,53 +532,6 @@ sup_prepare(struct sup *s)
 	return sup_vnc(s);
 }
 
-/*
- * Wait for a child (the loader or bhyve) while answering requests: a
- * loader is terminated (then killed) on any request; bhyve is forced
- * off on a stop request, and killed if it is still there after
- * SUP_POWEROFF_KILL seconds.  Returns its exit status, -1 on error.
- */
-static int
-sup_wait(struct sup *s, pid_t pid, int is_bhyve)
-{
-	double t0 = 0, tried = 0, now;
-	int st, r, killed = 0, poff = -1;
-
-	for (;;) {
-		if ((r = spawn_poll(pid, &st)) != 0)
-			return r == 1 ? st : -1;
-		sup_check(s);
-		now = sup_clock();
-		if (!is_bhyve && (s->sv.sv_stop || s->sv.sv_last)) {
-			if (t0 == 0) {
-				t0 = now;
-				kill(pid, SIGTERM);
-			} else if (!killed && now - t0 >= SUP_LOADER_KILL) {
-				killed = 1;
-				kill(pid, SIGKILL);
-			}
-		}
-		if (is_bhyve && s->sv.sv_stop) {
-			if (t0 == 0)
-				t0 = now;
-			/* Retried while bhyve has not created its instance. */
-			if (poff != 0 && now - tried >= 1) {
-				tried = now;
-				poff = sup_bhyvectl(s, "--force-poweroff", 1);
-				if (poff == 0)
-					sup_say(s, 0, "forced power-off");
-			}
-			if (!killed && now - t0 >= SUP_POWEROFF_KILL) {
-				killed = 1;
-				sup_say(s, 1, "bhyve did not power off within "
-				    "%d seconds; killed", SUP_POWEROFF_KILL);
-				kill(pid, SIGKILL);
-			}
-		}
-		sup_sleep();
-	}
-}
-
 static const char *
 sup_base(const char *path)
 {
@@ -313,9 +546,10 @@ sup_loader(struct sup *s)
 {
 	struct vm *vm = s->vm;
 	char path[PATH_MAX], name[32], *map;
+	struct spawn_opts o;
+	struct sup_child c;
 	struct argv av;
-	pid_t pid;
-	int st;
+	int st, r;
 
 	if (vm->rom == ROM_GRUB) {
 		if (pathf(path, sizeof(path), "%s/device.map", vm->dir) == -1)
@@ -333,14 +567,15 @@ sup_loader(struct sup *s)
 		return -1;
 	}
 	strlcpy(name, sup_base(av.av_v[0]), sizeof(name));
-	pid = spawn_start(s->ctx, av.av_v);
+	memset(&o, 0, sizeof(o));
+	r = sup_start(s, av.av_v, &o, SK_LOADER, name, &c);
 	argv_free(&av);
-	if (pid == -1)
+	if (r == -1)
 		return -1;
-	s->rt.rt_loader = pid;
+	s->rt.rt_loader = c.c_pid;
 	sup_rt_write(s);
-	sup_say(s, 0, "%s started (pid %ld)", name, (long)pid);
-	st = sup_wait(s, pid, 0);
+	sup_say(s, 0, "%s started (pid %ld)", name, (long)c.c_pid);
+	st = sup_wait(s, &c);
 	s->rt.rt_loader = 0;
 	sup_rt_write(s);
 	if (s->sv.sv_stop || s->sv.sv_last)
@@ -357,9 +592,10 @@ static int
 sup_bhyve(struct sup *s)
 {
 	char meaning[64], *line;
+	struct spawn_opts o;
+	struct sup_child c;
 	struct argv av;
-	pid_t pid;
-	int st;
+	int st, r;
 
 	argv_init(&av);
 	if (bhyve_argv(s->vm, s->ctx->rootdir, s->detached, &av) == -1) {
@@ -370,14 +606,15 @@ sup_bhyve(struct sup *s)
 	printf("%s\n", line);
 	fflush(stdout);
 	free(line);
-	pid = spawn_start(s->ctx, av.av_v);
+	memset(&o, 0, sizeof(o));
+	r = sup_start(s, av.av_v, &o, SK_BHYVE, "bhyve", &c);
 	argv_free(&av);
-	if (pid == -1)
+	if (r == -1)
 		return -1;
-	s->rt.rt_bhyve = pid;
+	s->rt.rt_bhyve = c.c_pid;
 	sup_rt_write(s);
-	sup_say(s, 0, "bhyve started (pid %ld)", (long)pid);
-	st = sup_wait(s, pid, 1);
+	sup_say(s, 0, "bhyve started (pid %ld)", (long)c.c_pid);
+	st = sup_wait(s, &c);
 	s->rt.rt_bhyve = 0;
 	sup_rt_write(s);
 	sup_say(s, 0, "bhyve exited with status %d (%s)", st,
@@ -385,19 +622,27 @@ sup_bhyve(struct sup *s)
 	return st;
 }
 
+/*
+ * preRun or postRun, through sup_wait.  A preRun ended by a request
+ * did not fail: the machine goes on to postRun.
+ */
 static int
 sup_hook(struct sup *s, const char *fn)
 {
+	int post = strcmp(fn, "postRun") == 0;
+	struct sup_call call = { s, post ? SK_POSTRUN : SK_PRERUN, fn };
+	struct spawn_runner run = { sup_runner, &call };
 	char status[16];
 	int r;
 
 	status[0] = '\0';
 	if (s->sv.sv_status != -1)
 		snprintf(status, sizeof(status), "%d", s->sv.sv_status);
-	r = hook_run(s->ctx, s->vm, fn, strcmp(fn, "postRun") == 0 ?
-	    status : NULL);
+	r = hook_run(s->ctx, s->vm, fn, post ? status : NULL, &run);
 	if (r == -1)
 		sup_say(s, 1, "%s could not be run", fn);
+	else if (r != 0 && !post && (s->sv.sv_stop || s->sv.sv_last))
+		sup_say(s, 0, "%s ended (exit status %d)", fn, r);
 	else if (r != 0)
 		sup_say(s, 1, "%s failed (exit status %d)", fn, r);
 	return r;
@@ -454,6 +699,9 @@ sup_init(struct sup *s, struct kvm_ctx *ctx, struct vm *vm, int detached)
 	s->ctx = ctx;
 	s->vm = vm;
 	s->detached = detached;
+	s->vnc_fd = -1;
+	if (sup_signals(s) == -1)
+		return -1;
 	s->nmdm = vm->com == COM_NMDM || (vm->com == COM_DEFAULT && detached);
 	s->vnc_auto = vm->console == CONSOLE_VNC && vm->vnc_port == 0;
 	if (pathf(s->vmm, sizeof(s->vmm), "%s/dev/vmm/%s", ctx->rootdir,
@@ -480,7 +728,6 @@ supervise(struct kvm_ctx *ctx, struct vm *vm, int detached)
 	struct sup s;
 	int r, code;
 
-	sup_signals();
 	if (sup_init(&s, ctx, vm, detached) == -1)
 		return 1;
 	sup_say(&s, 0, "start (supervisor pid %ld)", (long)getpid());
@@ -495,6 +742,7 @@ supervise(struct kvm_ctx *ctx, struct vm *vm, int detached)
 	code = sv_exitcode(&s.sv);
 	if (access(s.vmm, F_OK) == 0 && sup_destroy(&s) == -1)
 		code = 1;
+	vncport_release(ctx, vm->vnc_port, &s.vnc_fd);
 	rt_remove(ctx, vm->name);
 	if (code == 0)
 		sup_say(&s, 0, "stopped");
