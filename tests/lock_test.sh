@@ -394,6 +394,44 @@ orphan_postrun_cleanup()
 	common_cleanup
 }
 
+atf_test_case orphan_postrun_hangs cleanup
+orphan_postrun_hangs_head()
+{
+	atf_set descr "the postRun stop runs for an orphan is ended after 10 s, with its children"
+	atf_set require.user root
+}
+orphan_postrun_hangs_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	cat >> "$HOME_DIR/vm/web/run" <<'EOF'
+
+postRun()
+{
+	echo "$VM_NAME" > "$KVM_ROOTDIR/marker"
+	sleep 1000
+}
+EOF
+	kvm_guest web "run ignore"
+	atf_check -o ignore -e empty kvm start -d web
+	kvm_wait_guest web >/dev/null
+	kill -9 "$(kvm_rt web supervisor)"
+	kvm_wait_unlocked web
+	t0=$(date +%s)
+	atf_check -s exit:0 -o inline:"web: stopped\n" \
+	    -e inline:"kvm: web: postRun did not end within 10 seconds; terminated\nkvm: web: postRun failed (exit status 143)\n" \
+	    kvm stop web
+	t=$(($(date +%s) - t0))
+	[ "$t" -ge 10 ] && [ "$t" -le 16 ] || atf_fail "stop took $t s"
+	atf_check -o inline:"web\n" cat root/marker
+	atf_check -s exit:1 pgrep -f "slee[p] 1000"
+	check_down
+}
+orphan_postrun_hangs_cleanup()
+{
+	common_cleanup
+}
+
 atf_test_case stop_stuck_supervisor cleanup
 stop_stuck_supervisor_head()
 {
@@ -452,5 +490,6 @@ atf_init_test_cases()
 	atf_add_test_case rename_during_start
 	atf_add_test_case rc_during_destroy
 	atf_add_test_case orphan_postrun
+	atf_add_test_case orphan_postrun_hangs
 	atf_add_test_case stop_stuck_supervisor
 }

@@ -33,12 +33,15 @@
 
 /*
  * Seconds for: the supervisor to end; a SIGKILLed process to go; an
- * orphan bhyve to power off; a loader to honour SIGTERM.
+ * orphan bhyve to power off; a loader to honour SIGTERM; the postRun
+ * of an orphan (then SIGTERM, and SIGKILL SPAWN_KILL_AFTER later, as
+ * the supervisor bounds its own postRun).
  */
 #define STOP_SUPERVISOR		30
 #define STOP_KILLED		5
 #define STOP_POWEROFF		10
 #define STOP_LOADER		2
+#define STOP_POSTRUN		10
 #define SHUTDOWN_DEFAULT	60
 #define SHUTDOWN_MAX		86400
 
@@ -199,14 +202,20 @@ stop_take(const struct kvm_ctx *ctx, const char *name, int *fd, int *killed)
 static void
 stop_postrun(const struct kvm_ctx *ctx, const char *name)
 {
+	struct spawn_bound bound = { ctx, STOP_POSTRUN, NULL };
+	struct spawn_runner run = { spawn_run_bounded, &bound };
+	char what[KVM_NAME_MAX + 16];
 	struct vm vm;
 	int r;
+
+	snprintf(what, sizeof(what), "%s: postRun", name);
+	bound.sb_what = what;
 
 	if (vm_load(ctx, name, &vm) == -1) {
 		warnx("%s: postRun not run", name);
 		return;
 	}
-	if ((r = hook_run(ctx, &vm, "postRun", "")) == 0)
+	if ((r = hook_run(ctx, &vm, "postRun", "", &run)) == 0)
 		printf("%s: supervisor gone; ran postRun\n", name);
 	else if (r == -1)
 		warnx("%s: postRun could not be run", name);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host/spawn.h"
@@ -265,6 +266,57 @@ spawn_run_opts(const struct kvm_ctx *ctx, char *const argv[],
 
 	if ((pid = spawn_start_opts(ctx, argv, o)) == -1)
 		return -1;
+	return spawn_reap(pid);
+}
+
+/*
+ * Wait up to ms for pid to end, without reaping it (so that its pid,
+ * and its process group while it leads one, stay its own): 1 when it
+ * has ended, 0 if it still runs, -1 on error.
+ */
+static int
+spawn_wait_ms(pid_t pid, long ms)
+{
+	struct timespec tick = { 0, 100 * 1000000L };
+	int r;
+
+	for (;;) {
+		if ((r = spawn_ended(pid)) != 0)
+			return r;
+		if (ms <= 0)
+			return 0;
+		(void)nanosleep(&tick, NULL);
+		ms -= 100;
+	}
+}
+
+/*
+ * The bounded runner (spawn.h).  A command that waits is short-lived,
+ * so it checks ten times a second; the supervisor, which lives for
+ * months, has its own runner that sleeps until something happens.
+ * When the time is up the child (its group) gets SIGTERM; once the
+ * child itself has ended, what is left of its group gets SIGKILL,
+ * before the child is reaped, while the group's id is still its own.
+ */
+int
+spawn_run_bounded(void *cookie, char *const argv[],
+    const struct spawn_opts *o)
+{
+	const struct spawn_bound *b = cookie;
+	int group = o != NULL && o->so_pgroup, r;
+	pid_t pid;
+
+	if ((pid = spawn_start_opts(b->sb_ctx, argv, o)) == -1)
+		return -1;
+	if ((r = spawn_wait_ms(pid, (long)b->sb_secs * 1000)) == 0) {
+		warnx("%s did not end within %u seconds; terminated",
+		    b->sb_what != NULL ? b->sb_what : argv[0], b->sb_secs);
+		(void)kill(group ? -pid : pid, SIGTERM);
+		if ((r = spawn_wait_ms(pid, SPAWN_KILL_AFTER * 1000L)) == 0)
+			(void)kill(pid, SIGKILL);
+		if (group)
+			(void)kill(-pid, SIGKILL);
+	}
 	return spawn_reap(pid);
 }
 

@@ -48,6 +48,20 @@ struct spawn_runner {
 int	 spawn_run_opts(const struct kvm_ctx *, char *const argv[],
 	    const struct spawn_opts *);
 /*
+ * A runner for a command (not the supervisor) that must not wait for
+ * ever: cookie is a struct spawn_bound; after sb_secs the child (its
+ * process group, with so_pgroup) gets SIGTERM, SPAWN_KILL_AFTER seconds
+ * later SIGKILL.  Returns its exit status as spawn_run does.
+ */
+#define SPAWN_KILL_AFTER	3
+struct spawn_bound {
+	const struct kvm_ctx	*sb_ctx;
+	unsigned		 sb_secs;
+	const char		*sb_what;	/* for the warning; NULL: argv[0] */
+};
+int	 spawn_run_bounded(void *cookie, char *const argv[],
+	    const struct spawn_opts *);
+/*
  * Run argv with its environment changed by env (NULL-terminated):
  * "NAME=value" replaces or adds NAME, a bare "NAME" removes it.
  * Returns what spawn_run returns.
