@@ -411,7 +411,10 @@ recv_list(const struct recv *rv)
 	return r == 0 ? 0 : 1;
 }
 
-/* The sender's directory becomes ours in the copy's set.conf and run. */
+/*
+ * The copy mounted, and the sender's directory made ours in its
+ * set.conf and run.
+ */
 static int
 recv_paths(const struct recv *rv, const char *ds)
 {
@@ -420,17 +423,17 @@ recv_paths(const struct recv *rv, const char *ds)
 	size_t i;
 	int r = 0;
 
-	if (strcmp(rv->olddir, rv->dir) == 0)
-		return 0;
 	if (zfs_mount(rv->ctx, ds) == -1 ||
 	    zfs_get(rv->ctx, ds, "mountpoint", mnt, sizeof(mnt)) == -1)
 		return -1;
+	if (strcmp(rv->olddir, rv->dir) == 0)
+		return 0;
 	for (i = 0; files[i] != NULL && r == 0; i++) {
 		if (pathf(path, sizeof(path), "%s/%s", mnt, files[i]) == -1)
 			return -1;
 		if (file_read(path, &text, NULL) == -1) {
-			if (errno == ENOENT)
-				continue;
+			if (errno == ENOENT && i > 0)
+				continue;	/* a VM may have no run */
 			warn("%s", path);
 			return -1;
 		}

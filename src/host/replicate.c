@@ -124,9 +124,24 @@ repl_send(const struct kvm_ctx *ctx, const char *fs, const char *from,
 int
 repl_receive(const struct kvm_ctx *ctx, const char *fs, int force)
 {
-	char *argv[] = { "zfs", "receive", "-F", NULL, NULL };
+	char *argv[] = { "zfs", "receive", "-F", NULL, NULL }, *eo = NULL;
+	char *um[] = { "zfs", "umount", (char *)(uintptr_t)fs, NULL };
 	int r;
 
+	/*
+	 * receive -F rolls the copy back first; zfs-fuse then shows a
+	 * mounted copy without its files for a while, so it is unmounted
+	 * before and mounted again by the caller.
+	 */
+	if (force && (r = spawn_capture(ctx, um, NULL, &eo)) != 0 &&
+	    strstr(eo, "not currently mounted") == NULL) {
+		eo[strcspn(eo, "\n")] = '\0';
+		if (r != -1)
+			warnx("%s: %s", fs, eo[0] ? eo : "zfs umount failed");
+		free(eo);
+		return -1;
+	}
+	free(eo);
 	if (force)
 		argv[3] = (char *)(uintptr_t)fs;
 	else
