@@ -204,7 +204,8 @@ move_body()
 	remote_setup
 	rkvm_file
 	make_web
-	kvm rc web >/dev/null </dev/null || atf_fail "kvm rc failed"
+	kvm rc -r LOGIN -b pf -k shutdown web >/dev/null ||
+	    atf_fail "kvm rc failed"
 	kvm start -d web >/dev/null || atf_fail "start failed"
 	kvm_wait_guest web >/dev/null
 	atf_check -o match:'^web: moved to far; the guest was down for [0-9]+\.[0-9] seconds$' \
