@@ -25,14 +25,14 @@ HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/functions.o src/host/hook.o src/host/journal.o \
 		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
-		src/host/runtime.o \
+		src/host/replicate.o src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmload.o \
 		src/host/vncport.o src/host/zfs.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
 		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_info.o \
 		src/cmd/cmd_insert.o src/cmd/cmd_install.o src/cmd/cmd_rc.o \
-		src/cmd/cmd_rename.o src/cmd/cmd_snap.o src/cmd/cmd_start.o \
+		src/cmd/cmd_rename.o src/cmd/cmd_send.o src/cmd/cmd_snap.o src/cmd/cmd_start.o \
 		src/cmd/cmd_status.o src/cmd/cmd_stop.o
 LIB_OBJS =	$(CORE_OBJS) $(HOST_OBJS) $(CMD_OBJS)
 MAIN_OBJS =	src/main.o
@@ -45,7 +45,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/file.h src/host/functions.h src/host/hook.h \
 		src/host/journal.h src/host/kld.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
-		src/host/recover.h \
+		src/host/recover.h src/host/replicate.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
@@ -157,7 +157,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
-		tests/list_test.sh
+		tests/list_test.sh tests/sim/bin/ssh tests/send_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

@@ -564,3 +564,51 @@ spawn_detach(const char *log)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	return 0;
 }
+
+/*
+ * Run from | to, the one pipeline kvm needs (zfs send | ssh ... kvm
+ * receive).  The pipe's ends are close-on-exec so that neither program
+ * holds the other's end open (a reader that ends makes the writer get
+ * EPIPE instead of blocking).  Returns 0 when both exited 0; else to's
+ * status when it failed, else from's (a receiver that failed is the
+ * cause, the sender's SIGPIPE a consequence); -1 when one could not
+ * start (reported; the other, if started, is reaped).
+ */
+int
+spawn_pipe(const struct kvm_ctx *ctx, char *const from[], char *const to[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid[2] = { -1, -1 };
+	int p[2], i, e, st[2] = { -1, -1 };
+
+	if (pipe(p) == -1) {
+		warn("pipe");
+		return -1;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	for (i = 0; i < 2; i++) {
+		spawn_trace(ctx, i == 0 ? from : to);
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, p[i == 0 ? 1 : 0],
+		    i == 0 ? STDOUT_FILENO : STDIN_FILENO);
+		e = posix_spawnp(&pid[i], (i == 0 ? from : to)[0], &fa, NULL,
+		    i == 0 ? from : to, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (e != 0) {
+			errno = e;
+			warn("%s", (i == 0 ? from : to)[0]);
+			pid[i] = -1;
+		}
+	}
+	close(p[0]);
+	close(p[1]);
+	for (i = 0; i < 2; i++)
+		if (pid[i] != -1)
+			st[i] = spawn_reap(pid[i]);
+	if (pid[0] == -1 || pid[1] == -1)
+		return -1;
+	if (st[1] != 0)
+		return st[1];
+	return st[0];
+}

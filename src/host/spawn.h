@@ -88,4 +88,12 @@ int	 spawn_ended(pid_t pid);
  */
 pid_t	 spawn_detach(const char *log);
 
+/*
+ * from | to: from's stdout into to's stdin, stdin of from and stdout of
+ * to inherited.  0 when both exited 0, else the first failure's status
+ * (to's before from's), -1 when one could not start (reported).
+ */
+int	 spawn_pipe(const struct kvm_ctx *, char *const from[],
+	    char *const to[]);
+
 #endif /* !KVM_HOST_SPAWN_H */
