@@ -80,7 +80,8 @@ src/libkvm.a: $(LIB_OBJS)
 	ar rcs $@ $(LIB_OBJS)
 
 kvm: $(MAIN_OBJS) src/libkvm.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJS) src/libkvm.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(KVM_LDFLAGS) -o $@ $(MAIN_OBJS) src/libkvm.a \
+	    $(KVM_LIBS)
 
 $(SIM_OBJS): tests/sim/sim.h tests/sim/bhyve.h config.mk
 

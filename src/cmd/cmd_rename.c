@@ -29,7 +29,6 @@
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/rc.h"
-#include "host/recover.h"
 #include "host/runtime.h"
 #include "host/sysrc.h"
 #include "host/undo.h"
@@ -68,7 +67,7 @@ rename_file(struct undo_log *j, const struct rename *rn, const char *file)
 		warn("%s", path);
 		return -1;
 	}
-	changed = recover_paths(text, rn->olddir, rn->newdir);
+	changed = path_replace(text, rn->olddir, rn->newdir);
 	free(text);
 	if (changed == NULL)
 		return 0;

@@ -437,7 +437,7 @@ recv_paths(const struct recv *rv, const char *ds)
 			warn("%s", path);
 			return -1;
 		}
-		changed = repl_paths(text, rv->olddir, rv->dir);
+		changed = path_replace(text, rv->olddir, rv->dir);
 		free(text);
 		if (changed != NULL)
 			r = file_write_atomic(path, changed, strlen(changed),

@@ -1,11 +1,13 @@
 /*
- * util.c: string helpers every layer uses: freeing a list of strings and
- * a snprintf for paths that refuses to truncate.
+ * util.c: string helpers every layer uses: freeing a list of strings, a
+ * snprintf for paths that refuses to truncate, and the rewrite of a
+ * directory's paths in a text.
  */
 #include <err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/util.h"
 
@@ -33,4 +35,48 @@ pathf(char *buf, size_t sz, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+path_namechar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+char *
+path_replace(const char *text, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0, len = 0, cap, pre;
+	const char *p, *hit;
+	char *out;
+	int whole;
+
+	cap = strlen(text) + 1;
+	if ((out = malloc(cap)) == NULL)
+		err(1, NULL);
+	for (p = text; (hit = strstr(p, from)) != NULL; p = hit + fl) {
+		pre = (size_t)(hit - p);
+		whole = !path_namechar((unsigned char)hit[fl]) &&
+		    (hit == text || (hit[-1] != '/' &&
+		    !path_namechar((unsigned char)hit[-1])));
+		if (cap < len + pre + tl + 1) {
+			cap = (len + pre + tl + 1) * 2;
+			if ((out = realloc(out, cap)) == NULL)
+				err(1, NULL);
+		}
+		memcpy(out + len, p, pre);
+		len += pre;
+		memcpy(out + len, whole ? to : from, whole ? tl : fl);
+		len += whole ? tl : fl;
+		n += whole;
+	}
+	if (n == 0) {
+		free(out);
+		return NULL;
+	}
+	if ((out = realloc(out, len + strlen(p) + 1)) == NULL)
+		err(1, NULL);
+	memcpy(out + len, p, strlen(p) + 1);
+	return out;
 }

@@ -31,50 +31,6 @@
 #include "host/sysrc.h"
 #include "host/zfs.h"
 
-static int
-is_namechar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-char *
-recover_paths(const char *text, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, len = 0, cap, pre;
-	const char *p, *hit;
-	char *out;
-	int whole;
-
-	cap = strlen(text) + 1;
-	if ((out = malloc(cap)) == NULL)
-		err(1, NULL);
-	for (p = text; (hit = strstr(p, from)) != NULL; p = hit + fl) {
-		pre = (size_t)(hit - p);
-		whole = !is_namechar((unsigned char)hit[fl]) &&
-		    (hit == text || (hit[-1] != '/' &&
-		    !is_namechar((unsigned char)hit[-1])));
-		if (cap < len + pre + tl + 1) {
-			cap = (len + pre + tl + 1) * 2;
-			if ((out = realloc(out, cap)) == NULL)
-				err(1, NULL);
-		}
-		memcpy(out + len, p, pre);
-		len += pre;
-		memcpy(out + len, whole ? to : from, whole ? tl : fl);
-		len += whole ? tl : fl;
-		n += whole;
-	}
-	if (n == 0) {
-		free(out);
-		return NULL;
-	}
-	if ((out = realloc(out, len + strlen(p) + 1)) == NULL)
-		err(1, NULL);
-	memcpy(out + len, p, strlen(p) + 1);
-	return out;
-}
-
 /* The value of key, "" when the journal lacks it. */
 static const char *
 jget(const struct journal *j, const char *key)
@@ -150,7 +106,7 @@ rec_rename_file(const struct journal *j, const char *file)
 		warn("%s", path);
 		return -1;
 	}
-	changed = recover_paths(text, jget(j, "olddir"), jget(j, "newdir"));
+	changed = path_replace(text, jget(j, "olddir"), jget(j, "newdir"));
 	free(text);
 	if (changed == NULL)
 		return 0;

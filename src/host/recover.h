@@ -17,13 +17,4 @@ struct kvm_ctx;
  */
 int	 recover_journal(const struct kvm_ctx *, const struct journal *j);
 
-/*
- * text with every "from" that is a whole path replaced by "to": not
- * preceded by a path character, not followed by one a VM name may hold
- * (HOME/vm/web/disk and "HOME/vm/web" match, HOME/vm/webserver and
- * /x/HOME/vm/web do not).  NULL when nothing matched; else caller
- * frees.  What rename does to set.conf and run.
- */
-char	*recover_paths(const char *text, const char *from, const char *to);
-
 #endif /* !KVM_HOST_RECOVER_H */

@@ -54,12 +54,5 @@ int	 repl_receive(const struct kvm_ctx *, const char *fs, int force);
 /* The guid of FS@SNAP into *guid; 0 or -1 (reported). */
 int	 repl_guid(const struct kvm_ctx *, const char *fs, const char *snap,
 	    uint64_t *guid);
-/*
- * text with every "from" that is a whole path replaced by "to" (not
- * inside a longer name: HOME/vm/web matches in HOME/vm/web/disk, not
- * in HOME/vm/webserver).  NULL when nothing matched; else the caller
- * frees.
- */
-char	*repl_paths(const char *text, const char *from, const char *to);
 
 #endif /* !KVM_HOST_REPLICATE_H */
