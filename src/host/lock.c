@@ -156,12 +156,13 @@ lock_held(const struct kvm_ctx *ctx, const char *name)
 }
 
 /*
- * Who holds the admin lock on fd, into buf ("" when it does not say:
- * the holder may be between its flock and its write, so look again a
- * few times first).
+ * Who holds the admin lock on fd, into buf: 1, or 0 when the file does
+ * not say.  The holder may be between its flock and its write, so look
+ * again a few times first; or it may have let go (release empties the
+ * file first), which the caller finds by trying the lock again.
  */
-static void
-lock_holder(int fd, char *buf, size_t sz)
+static int
+lock_holder(int fd, const char *path, char *buf, size_t sz)
 {
 	struct timespec tick = { 0, 10 * 1000000L };
 	ssize_t n;
@@ -172,11 +173,14 @@ lock_holder(int fd, char *buf, size_t sz)
 			buf[n] = '\0';
 			buf[strcspn(buf, "\n")] = '\0';
 			if (buf[0] != '\0')
-				return;
+				return 1;
 		}
+		if (lock_try(fd, path, LOCK_EX) == 0)
+			return 0;	/* let go meanwhile: ours now */
 		(void)nanosleep(&tick, NULL);
 	}
 	strlcpy(buf, "another kvm command", sz);
+	return 1;
 }
 
 int
@@ -188,12 +192,13 @@ lock_admin(const struct kvm_ctx *ctx, const char *name, int *fdp)
 	if ((fd = lock_open(ctx, name, "admin", path, sizeof(path))) == -1)
 		return -1;
 	if ((r = lock_try(fd, path, LOCK_EX)) != 0) {
-		if (r == 1) {
-			lock_holder(fd, who, sizeof(who));
-			warnx("%s: busy: %s", name, who);
+		/* Busy: say who holds it, unless it has just let go. */
+		if (r == -1 || lock_holder(fd, path, who, sizeof(who)) == 1) {
+			if (r == 1)
+				warnx("%s: busy: %s", name, who);
+			close(fd);
+			return -1;
 		}
-		close(fd);
-		return -1;
 	}
 	n = snprintf(who, sizeof(who), "kvm%s%s (pid %ld)\n",
 	    ctx->cmd != NULL ? " " : "", ctx->cmd != NULL ? ctx->cmd : "",
