@@ -65,7 +65,11 @@
 	X(bad_loaderopts_grub_long) X(bad_loaderopts_grub_c)	\
 	X(bad_passthru_two) X(bad_passthru_range) X(bad_passthru_name)	\
 	X(bad_passthru_none) X(bad_passthru_twice) X(bad_passthru_hex)	\
-	X(bad_passthru_colons) X(bad_loaderopts_env_dash)
+	X(bad_passthru_colons) X(bad_loaderopts_env_dash)		\
+	X(cpu_topology_pin) X(cpu_sockets) X(bad_topology_product)	\
+	X(bad_topology_key) X(bad_topology_twice) X(bad_topology_zero)	\
+	X(bad_pin_vcpu) X(bad_pin_syntax) X(bad_pin_host) X(bad_pin_twice)	\
+	X(bad_topology_divide)
 
 static char *
 slurp(const char *path)

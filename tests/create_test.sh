@@ -75,6 +75,8 @@ $POOL/kvm/vm/web\t$HOME_DIR/vm/web\tyes
 	uuid=$(vm_uuid web) || exit 1
 	serial=$(vm_serial web) || exit 1
 	atf_check -o inline:"Cores=1
+Topology=
+Pin=
 Mem=1G
 VMrom=uefi
 VMoptions=AHPwu
@@ -167,6 +169,8 @@ flags_grub_body()
 	dir=$HOME_DIR/vm/web
 	atf_check -o inline:"disk\nrun\nset.conf\n" ls "$dir"
 	atf_check -o inline:"Cores=4
+Topology=
+Pin=
 Mem=2G
 VMrom=grub
 VMoptions=AHPwu
@@ -213,7 +217,8 @@ flags_bhyveload_body()
 	    -C com bsd </dev/null
 	atf_check -o inline:"disk\nrun\nset.conf\n" ls "$HOME_DIR/vm/bsd"
 	"$CONFDUMP" "$HOME_DIR/vm/bsd/set.conf" > dump
-	atf_check -o inline:"Cores=1\nMem=256M\nVMrom=bhyveload\n" head -3 dump
+	atf_check -o inline:"Cores=1\nTopology=\nPin=\nMem=256M\nVMrom=bhyveload\n" \
+	    head -5 dump
 	atf_check -o inline:"DiskDriver=ahci-hd\n" grep '^DiskDriver=' dump
 	atf_check -o inline:"Iso=\n" grep '^Iso=' dump
 	atf_check_equal 1099511627776 "$(file_size "$HOME_DIR/vm/bsd/disk")"
@@ -285,7 +290,8 @@ ISO image [none]: my.iso
 web: created ($HOME_DIR/vm/web)
 " "$PTYRUN" script -- kvm create web
 	"$CONFDUMP" "$HOME_DIR/vm/web/set.conf" > dump
-	atf_check -o inline:"Cores=2\nMem=512M\nVMrom=uefi\n" head -3 dump
+	atf_check -o inline:"Cores=2\nTopology=\nPin=\nMem=512M\nVMrom=uefi\n" \
+	    head -5 dump
 	atf_check -o inline:"DiskDriver=ahci-hd\n" grep '^DiskDriver=' dump
 	atf_check -o inline:"Iso=$(pwd)/my.iso\n" grep '^Iso=' dump
 	atf_check -o inline:"Console=vnc\n" grep '^Console=' dump

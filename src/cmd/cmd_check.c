@@ -28,6 +28,7 @@
 #include "host/journal.h"
 #include "host/paths.h"
 #include "host/pci.h"
+#include "host/port.h"
 #include "host/spawn.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
@@ -203,6 +204,26 @@ check_passthru(const struct kvm_ctx *ctx, const struct vm *vm)
 }
 
 /*
+ * Pin names host CPUs of this host: bhyve would fail to pin a vCPU to
+ * one it does not have.  0, or -1 after "NAME: Pin: ...".
+ */
+static int
+check_pins(const struct vm *vm)
+{
+	long n = port_ncpu();
+	size_t i;
+
+	for (i = 0; i < vm->npins; i++)
+		if (n > 0 && vm->pins[i].vp_host >= (unsigned long)n) {
+			warnx("%s: Pin: host CPU %u does not exist here (%ld "
+			    "CPUs: 0 to %ld)", vm->name, vm->pins[i].vp_host,
+			    n, n - 1);
+			return -1;
+		}
+	return 0;
+}
+
+/*
  * Report every settings error, in the order of the settings table; the
  * files are checked only when the settings are sound.
  */
@@ -221,7 +242,7 @@ check_settings(const struct kvm_ctx *ctx, const struct conf *c,
 		warnx("%s", e);
 		r = -1;
 	}
-	if (check_passthru(ctx, &vm) == -1)
+	if (check_passthru(ctx, &vm) == -1 || check_pins(&vm) == -1)
 		r = -1;
 	vm_free(&vm);
 	return r;

@@ -88,6 +88,25 @@ boot_order(const struct vm *vm)
 	    (vm->rom == ROM_UEFI || vm->rom == ROM_FILE);
 }
 
+/* -c with the Topology when there is one, then a -p per Pin pair. */
+static void
+add_cpus(const struct vm *vm, struct argv *av)
+{
+	size_t i;
+
+	argv_add(av, "-c");
+	if (vm->topo_sockets != 0)
+		argv_addf(av, "%u,sockets=%u,cores=%u,threads=%u", vm->cores,
+		    vm->topo_sockets, vm->topo_cores, vm->topo_threads);
+	else
+		argv_addf(av, "%u", vm->cores);
+	for (i = 0; i < vm->npins; i++) {
+		argv_add(av, "-p");
+		argv_addf(av, "%u:%u", vm->pins[i].vp_vcpu,
+		    vm->pins[i].vp_host);
+	}
+}
+
 /* The -s devices: kvm's own slots, the user's Devices in between. */
 static void
 add_slots(const struct vm *vm, struct argv *av)
@@ -132,8 +151,7 @@ bhyve_argv(const struct vm *vm, const char *rootdir, int detached,
 		return -1;
 	argv_add(av, "bhyve");
 	add_flags(vm, av);
-	argv_add(av, "-c");
-	argv_addf(av, "%u", vm->cores);
+	add_cpus(vm, av);
 	argv_add(av, "-m");
 	argv_add(av, vm->memstr);
 	if (vm->uuid[0] != '\0') {

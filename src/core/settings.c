@@ -15,6 +15,7 @@
 
 #include "core/settings.h"
 #include "core/common.h"
+#include "core/cpu.h"
 #include "core/loaderopts.h"
 #include "core/pciconf.h"
 #include "core/valid.h"
@@ -518,6 +519,25 @@ static const struct setting settings[] = {
 	  .s_ask = { 'c', "Cores (1-255)", "number of cores", "1", "cores" },
 	  .s_explain =
 	    "Cores: the number of virtual CPUs, 1 to 255.  Default: 1.\n" },
+	{ .s_name = "Topology", .s_type = "list", .s_default = NULL,
+	  .s_parse = cpu_topology_parse,
+	  .s_explain =
+	    "Topology: how the guest sees its Cores vCPUs, as bhyve -c "
+	    "does:\n"
+	    "sockets=S,cores=C,threads=T (each 1 to 255, S x C x T = Cores; "
+	    "cores\n"
+	    "and threads default to 1, sockets to the rest), e.g. "
+	    "\"sockets=1,cores=4\"\n"
+	    "for a guest licensed per socket.  Empty: one core per "
+	    "socket.\n" },
+	{ .s_name = "Pin", .s_type = "list", .s_default = NULL,
+	  .s_parse = cpu_pin_parse,
+	  .s_explain =
+	    "Pin: the host CPUs the vCPUs run on, space-separated "
+	    "VCPU:HOSTCPU\n"
+	    "pairs (bhyve -p), e.g. \"0:2 1:3\"; a vCPU named twice may run "
+	    "on\n"
+	    "either.  Empty: wherever the host schedules them.\n" },
 	{ .s_name = "Mem", .s_type = "size", .s_default = NULL,
 	  .s_parse = set_mem, .s_info = "memory",
 	  .s_ask = { 'm', "Memory", "memory size", "1G", "memory" },

@@ -18,12 +18,24 @@ enum vm_com	{ COM_DEFAULT, COM_STDIO, COM_NMDM };
 enum vm_onfault	{ ONFAULT_STOP, ONFAULT_RESTART };
 
 #define VM_MAX_DEVICES	64
+#define VM_MAX_PINS	1024	/* KVM_PINS_MAX of core/cpu.h */
+
+/* vCPU vp_vcpu may run on host CPU vp_host (bhyve -p). */
+struct vm_pin {
+	unsigned	vp_vcpu;
+	unsigned	vp_host;
+};
 
 struct vm {
 	char		 name[KVM_NAME_MAX + 1];
 	char		 dir[PATH_MAX];		/* the VM's directory */
 	char		 home[PATH_MAX];	/* the kvm home */
 	unsigned	 cores;
+	unsigned	 topo_sockets;		/* Topology; 0: none */
+	unsigned	 topo_cores;
+	unsigned	 topo_threads;
+	size_t		 npins;			/* Pin */
+	struct vm_pin	 pins[VM_MAX_PINS];
 	uint64_t	 mem;			/* bytes */
 	char		 memstr[32];		/* as given to bhyve -m */
 	enum vm_rom	 rom;

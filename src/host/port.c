@@ -76,3 +76,11 @@ port_proc_is(pid_t pid, const char *prog, const char *name)
 			last = buf + i + 1;
 	return strcmp(last, name) == 0;
 }
+
+long
+port_ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? n : 0;
+}

@@ -8,5 +8,11 @@
 
 /* 1 if pid is alive and is PROG running for VM name, else 0. */
 int	 port_proc_is(pid_t pid, const char *prog, const char *name);
+/*
+ * The host's CPUs as bhyve -p numbers them (0 to n - 1), 0 when it
+ * cannot tell: sysconf(_SC_NPROCESSORS_CONF), which FreeBSD answers
+ * from hw.ncpu and Linux from /sys.
+ */
+long	 port_ncpu(void);
 
 #endif /* !KVM_HOST_PORT_H */
