@@ -33,13 +33,22 @@ file_read(const char *path, char **bufp, size_t *lenp)
 		return -1;
 	cap = (fstat(fd, &st) == 0 && st.st_size > 0) ?
 	    (size_t)st.st_size + 1 : 4096;
-	if ((buf = malloc(cap)) == NULL)
-		err(1, NULL);
+	if ((buf = malloc(cap)) == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
 	for (;;) {
 		if (len + 1 >= cap) {
+			char *nbuf;
+
+			if ((nbuf = realloc(buf, cap * 2)) == NULL) {
+				r = -1;
+				errno = ENOMEM;
+				break;
+			}
+			buf = nbuf;
 			cap *= 2;
-			if ((buf = realloc(buf, cap)) == NULL)
-				err(1, NULL);
 		}
 		r = read(fd, buf + len, cap - len - 1);
 		if (r == -1 && errno == EINTR)

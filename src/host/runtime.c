@@ -126,8 +126,10 @@ rt_write(const struct kvm_ctx *ctx, const char *name,
 	if (asprintf(&text, "supervisor=%ld\nbhyve=%ld\nloader=%ld\n"
 	    "started=%lld\nvnc=%s\nconsole=%s\n", (long)rt->rt_supervisor,
 	    (long)rt->rt_bhyve, (long)rt->rt_loader,
-	    (long long)rt->rt_started, rt->rt_vnc, rt->rt_console) == -1)
-		err(1, NULL);
+	    (long long)rt->rt_started, rt->rt_vnc, rt->rt_console) == -1) {
+		warn("%s", path);
+		return -1;
+	}
 	r = file_write_atomic(path, text, strlen(text), 0644);
 	free(text);
 	return r;
