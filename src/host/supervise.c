@@ -399,6 +399,13 @@ sup_wait(struct sup *s, struct sup_child *c)
 			next = sup_act_bhyve(s, c, sup_clock());
 		else
 			next = sup_act(s, c, sup_clock());
+		/*
+		 * The act may have run a nested wait (bhyvectl) that took
+		 * the SIGCHLD of this child's end: look again before
+		 * sleeping, or we would sleep to the deadline.
+		 */
+		if (spawn_ended(c->c_pid) != 0)
+			continue;
 		/* Round up: a deadline is never missed by a hair. */
 		(void)sup_sleep(s, next < 0 ? -1 : next + 0.001);
 	}
