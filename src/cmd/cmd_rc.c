@@ -14,6 +14,7 @@
 
 #include "core/argv.h"
 #include "core/common.h"
+#include "core/valid.h"
 #include "host/file.h"
 #include "host/lock.h"
 #include "host/paths.h"
@@ -36,6 +37,57 @@ rc_has_word(const char *words, const char *word)
 		if ((p == words || p[-1] == ' ') &&
 		    (p[n] == '\0' || p[n] == ' '))
 			return 1;
+	return 0;
+}
+
+/* Append word to the blank-separated list words; -1 after a message. */
+static int
+rc_add_word(char *words, size_t sz, const char *word)
+{
+	if (strlen(words) + strlen(word) + 2 > sz) {
+		warnx("REQUIRE: too long (at most %zu characters)", sz - 1);
+		return -1;
+	}
+	if (*words != '\0')
+		strlcat(words, " ", sz);
+	strlcat(words, word, sz);
+	return 0;
+}
+
+/* kvm's host script, written when there is none yet (an install made
+ * before it existed). */
+static int
+rc_host_ensure(const struct kvm_ctx *ctx)
+{
+	char path[PATH_MAX];
+
+	if (rc_path(ctx, RC_HOST_NAME, path, sizeof(path)) == -1)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;
+	return rc_host_write(ctx);
+}
+
+/*
+ * A name rc(8) can run a script under: 0, or -1 after a message that
+ * says why not and what to do.
+ */
+static int
+rc_name_ok(const char *name)
+{
+	char e[KVM_ERR_MAX];
+
+	if (strcmp(name, RC_HOST_NAME) == 0) {
+		warnx("%s: the name of kvm's host rc.d script; rename the VM "
+		    "(kvm rename %s NEWNAME)", name, name);
+		return -1;
+	}
+	if (valid_name(name, e, sizeof(e)) == 0 &&
+	    valid_rc_name(name, e, sizeof(e)) == -1) {
+		warnx("%s: %s; rename the VM (kvm rename %s NEWNAME)", name,
+		    e, name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -179,8 +231,14 @@ rc_run(const struct kvm_ctx *ctx, const char *name, const char *req,
 		strlcpy(cur.rf_before, RC_DEF_BEFORE, sizeof(cur.rf_before));
 		strlcpy(cur.rf_keyword, RC_DEF_KEYWORD, sizeof(cur.rf_keyword));
 	}
-	if (rc_fields_get(name, req, bef, key, &cur, &f) == -1 ||
-	    rc_write(ctx, name, &f) == -1)
+	if (rc_fields_get(name, req, bef, key, &cur, &f) == -1)
+		return 1;
+	/* Stopped after the VMs at shutdown: it waits for them all. */
+	if (!rc_has_word(f.rf_require, RC_HOST_NAME) &&
+	    rc_add_word(f.rf_require, sizeof(f.rf_require),
+	    RC_HOST_NAME) == -1)
+		return 1;
+	if (rc_host_ensure(ctx) == -1 || rc_write(ctx, name, &f) == -1)
 		return 1;
 	if (!rc_has_word(f.rf_keyword, "shutdown"))
 		warnx("%s: KEYWORD has no \"shutdown\": rc.shutdown will "
@@ -220,7 +278,7 @@ cmd_rc(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	name = argv[optind];
 	if (ctx_load_home(ctx) == -1)
 		return 1;
-	if (vm_find(ctx, name) == -1)
+	if (vm_find(ctx, name) == -1 || rc_name_ok(name) == -1)
 		return 1;
 	if (ctx->self[0] != '/')
 		errx(1, "cannot find kvm's own absolute path");

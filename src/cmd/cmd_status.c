@@ -51,8 +51,14 @@ opt_json(const struct cmd *cmd, int *argcp, char ***argvp, int *json)
 /*
  * kvm status [-j] name: the bhyve pid, 0 when the VM does not run, -1
  * when there is no such VM (an invalid name included: it cannot
- * exist).  Exit 0 while the VM is up (running, orphan, starting).
+ * exist).  Exit 0 while the VM is up (running, orphan, starting: pid
+ * 0 while the supervisor has not started bhyve yet), 1 when it is not
+ * or does not exist, and STATUS_ERROR, with nothing on stdout, when
+ * it could not be told (so rc scripts do not take an error for "not
+ * running").
  */
+#define STATUS_ERROR	3
+
 int
 cmd_status(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -68,14 +74,14 @@ cmd_status(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		cmd_usage(cmd);
 	name = argv[0];
 	if (ctx_load_home(ctx) == -1)
-		return 1;
+		return STATUS_ERROR;
 	memset(&rt, 0, sizeof(rt));
 	if (valid_name(name, e, sizeof(e)) == -1 || !vm_exists(ctx, name)) {
 		pid = -1;
 		state = "none";
 	} else {
 		if (rt_read(ctx, name, &rt) == -1)
-			return 1;
+			return STATUS_ERROR;
 		s = rt_state(&rt);
 		pid = rt.rt_bhyve;
 		state = rt_state_name(s);
@@ -92,7 +98,7 @@ cmd_status(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		printf("%lld\n", pid);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("stdout");
-		return 1;
+		return STATUS_ERROR;
 	}
 	return pid != -1 && state_up(s) ? 0 : 1;
 }

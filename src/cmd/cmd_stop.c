@@ -20,6 +20,7 @@
 
 #include "core/argv.h"
 #include "core/common.h"
+#include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/hook.h"
@@ -396,19 +397,35 @@ shutdown_down(const struct kvm_ctx *ctx, const char *name,
 	    !stop_alive(ctx, name, W_LOADER, rt->rt_loader));
 }
 
-/* shutdown's -t (default SHUTDOWN_DEFAULT) and its one operand. */
-static unsigned
-shutdown_options(const struct cmd *cmd, int argc, char **argv)
+/* shutdown's options: -t (default SHUTDOWN_DEFAULT), -n, -a. */
+struct sd_opts {
+	unsigned	 secs;
+	int		 all;		/* -a: every running VM */
+	int		 nowait;	/* -n: press the button, return */
+};
+
+/* Parse them and check the operands: one name, none with -a. */
+static void
+shutdown_options(const struct cmd *cmd, int argc, char **argv,
+    struct sd_opts *o)
 {
 	char e[KVM_ERR_MAX];
-	unsigned secs = SHUTDOWN_DEFAULT;
-	int ch;
+	int ch, t = 0;
 
-	while ((ch = getopt(argc, argv, "+t:")) != -1) {
+	memset(o, 0, sizeof(*o));
+	o->secs = SHUTDOWN_DEFAULT;
+	while ((ch = getopt(argc, argv, "+ant:")) != -1) {
 		switch (ch) {
+		case 'a':
+			o->all = 1;
+			break;
+		case 'n':
+			o->nowait = 1;
+			break;
 		case 't':
-			if (valid_uint("-t", optarg, 0, SHUTDOWN_MAX, &secs, e,
-			    sizeof(e)) == -1) {
+			t = 1;
+			if (valid_uint("-t", optarg, 0, SHUTDOWN_MAX,
+			    &o->secs, e, sizeof(e)) == -1) {
 				warnx("%s", e);
 				cmd_usage(cmd);
 			}
@@ -417,9 +434,37 @@ shutdown_options(const struct cmd *cmd, int argc, char **argv)
 			cmd_usage(cmd);
 		}
 	}
-	if (argc - optind != 1)
+	if ((o->nowait && (t || o->all)) ||
+	    argc - optind != (o->all ? 0 : 1))
 		cmd_usage(cmd);
-	return secs;
+}
+
+/*
+ * The power button: no new run after this one (SIGUSR1 to the
+ * supervisor), then SIGTERM to bhyve.  Returns the pid pressed, 0.
+ */
+static pid_t
+shutdown_press(const struct vm_runtime *rt)
+{
+	if (rt->rt_supervisor != 0)
+		kill(rt->rt_supervisor, SIGUSR1);
+	if (rt->rt_bhyve != 0)
+		kill(rt->rt_bhyve, SIGTERM);
+	return rt->rt_bhyve;
+}
+
+/* shutdown -n: press the power button and return; exit status. */
+static int
+shutdown_nowait(const struct kvm_ctx *ctx, const char *name)
+{
+	struct vm_runtime rt;
+	int orphan;
+
+	if (stop_running(ctx, name, &rt, &orphan) != 1)
+		return 1;
+	shutdown_press(&rt);
+	printf("%s: power button pressed\n", name);
+	return 0;
 }
 
 /* The ACPI power button, a bounded wait, then force; exit status. */
@@ -433,11 +478,7 @@ shutdown_run(const struct kvm_ctx *ctx, const char *name, unsigned secs)
 
 	if (stop_running(ctx, name, &first, &orphan) != 1)
 		return 1;
-	/* No new run after this one; then the ACPI power button. */
-	if (first.rt_supervisor != 0)
-		kill(first.rt_supervisor, SIGUSR1);
-	if ((pressed = first.rt_bhyve) != 0)
-		kill(pressed, SIGTERM);
+	pressed = shutdown_press(&first);
 	end = stop_clock() + secs;
 	for (;;) {
 		if (rt_read(ctx, name, &rt) == -1)
@@ -465,18 +506,155 @@ shutdown_run(const struct kvm_ctx *ctx, const char *name, unsigned secs)
 	return 0;
 }
 
+/* One VM of shutdown -a. */
+struct sd_vm {
+	const char		*name;
+	int			 admin;		/* its admin lock */
+	int			 orphan;
+	int			 down;
+	pid_t			 pressed;
+	struct vm_runtime	 first;
+};
+
+/*
+ * Take the admin lock of each VM that runs and press its power button;
+ * the VMs taken are at the start of vms, their count in *np.  1 when
+ * some VM could not be taken (reported), else 0.
+ */
+static int
+shutdown_all_press(const struct kvm_ctx *ctx, char **names, size_t n,
+    struct sd_vm *vms, size_t *np)
+{
+	struct sd_vm *v;
+	size_t i, k = 0;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		v = &vms[k];
+		memset(v, 0, sizeof(*v));
+		v->name = names[i];
+		if (rt_read(ctx, v->name, &v->first) == -1) {
+			bad = 1;
+			continue;
+		}
+		if (rt_state(&v->first) == VM_STOPPED &&
+		    !lock_held(ctx, v->name))
+			continue;
+		if (lock_admin(ctx, v->name, &v->admin) == -1 ||
+		    stop_running(ctx, v->name, &v->first, &v->orphan) == -1) {
+			bad = 1;
+			continue;
+		}
+		v->pressed = shutdown_press(&v->first);
+		k++;
+	}
+	*np = k;
+	return bad;
+}
+
+/* Look at each VM once: clean up and report those that are down. */
+static int
+shutdown_all_poll(const struct kvm_ctx *ctx, struct sd_vm *vms, size_t n)
+{
+	struct vm_runtime rt;
+	size_t i, left = 0;
+
+	for (i = 0; i < n; i++) {
+		if (vms[i].down || rt_read(ctx, vms[i].name, &rt) == -1)
+			continue;
+		if (!shutdown_down(ctx, vms[i].name, &vms[i].first, &rt)) {
+			/* A bhyve the supervisor started just before. */
+			if (rt.rt_bhyve != 0 && rt.rt_bhyve != vms[i].pressed)
+				vms[i].pressed = shutdown_press(&rt);
+			left++;
+			continue;
+		}
+		vms[i].down = 1;
+		if (stop_force(ctx, vms[i].name, vms[i].orphan) == 0)
+			printf("%s: powered off\n", vms[i].name);
+		else
+			vms[i].down = -1;
+	}
+	return (int)left;
+}
+
+/*
+ * Force off what is still up: every supervisor is asked at once (it
+ * forces bhyve off and runs postRun), then each is waited for.
+ */
+static void
+shutdown_all_force(const struct kvm_ctx *ctx, struct sd_vm *vms, size_t n,
+    unsigned secs)
+{
+	struct vm_runtime rt;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!vms[i].down && rt_read(ctx, vms[i].name, &rt) == 0 &&
+		    rt.rt_supervisor != 0)
+			kill(rt.rt_supervisor, SIGTERM);
+	for (i = 0; i < n; i++) {
+		if (vms[i].down)
+			continue;
+		if (stop_force(ctx, vms[i].name, vms[i].orphan) == -1) {
+			vms[i].down = -1;
+			continue;
+		}
+		vms[i].down = 1;
+		printf("%s: did not power off within %u second%s; forced "
+		    "off\n", vms[i].name, secs, secs == 1 ? "" : "s");
+	}
+}
+
+/*
+ * shutdown -a: every running VM at once (their own rc.d scripts are
+ * stopped one after another, and rc.shutdown's watchdog would cut the
+ * later ones off).  Exit 0 when all are down.
+ */
+static int
+shutdown_all(struct kvm_ctx *ctx, unsigned secs)
+{
+	struct sd_vm *vms;
+	char **names;
+	size_t n, nvm, i;
+	double end;
+	int bad;
+
+	if (ctx_load_home(ctx) == -1 || vm_names(ctx, &names, &n) == -1)
+		return 1;
+	if ((vms = calloc(n + 1, sizeof(*vms))) == NULL)
+		err(1, NULL);
+	bad = shutdown_all_press(ctx, names, n, vms, &nvm);
+	end = stop_clock() + secs;
+	while (shutdown_all_poll(ctx, vms, nvm) > 0 && stop_clock() < end)
+		stop_tick();
+	shutdown_all_force(ctx, vms, nvm, secs);
+	for (i = 0; i < nvm; i++) {
+		bad |= vms[i].down != 1;
+		lock_release(vms[i].admin);
+	}
+	free(vms);
+	strlist_free(names, n);
+	return bad;
+}
+
 int
 cmd_shutdown(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
+	struct sd_opts o;
 	const char *name;
-	unsigned secs;
 	int admin, r;
 
-	secs = shutdown_options(cmd, argc, argv);
+	shutdown_options(cmd, argc, argv, &o);
+	if (o.all)
+		return shutdown_all(ctx, o.secs);
 	if ((name = stop_name(ctx, argv[optind])) == NULL ||
 	    lock_admin(ctx, name, &admin) == -1)
 		return 1;
-	r = shutdown_run(ctx, name, secs);
+	if (o.nowait)
+		r = shutdown_nowait(ctx, name);
+	else
+		r = shutdown_run(ctx, name, o.secs);
 	lock_release(admin);
 	return r;
 }

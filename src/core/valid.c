@@ -307,3 +307,38 @@ bad:
 	return errf(err, errsz, "slot \"%s\" must be S, S:F or B:S:F with "
 	    "bus 0-255, slot 0-31, function 0-7", s);
 }
+
+/*
+ * Suffixes of the scripts rc(8) never runs, from FreeBSD's
+ * libexec/rc/rc.subr: run_rc_script skips "*[~#]|*.OLD|*.bak|*.orig|*,v"
+ * ("Ignoring scratch file"), and find_local_scripts_new does not even
+ * list "*.sample|*.pkgsave" from local_startup (/usr/local/etc/rc.d),
+ * both at boot (rc) and at shutdown (rc.shutdown).  A valid VM name
+ * cannot end in '~', '#' or ",v"; the case matters, as in sh's case.
+ */
+static const char *const rc_skipped[] = {
+	".OLD", ".bak", ".orig", ".sample", ".pkgsave", NULL
+};
+
+int
+valid_rc_name(const char *name, char *err, size_t errsz)
+{
+	char var[KVM_NAME_MAX + 1];
+	const char *const *s;
+	size_t n = strlen(name), i;
+
+	for (s = rc_skipped; *s != NULL; s++)
+		if (n > strlen(*s) && strcmp(name + n - strlen(*s), *s) == 0)
+			return errf(err, errsz, "rc(8) skips scripts named *%s",
+			    *s);
+	/* Its rc.conf variables are the name with '.' and '-' as '_'. */
+	if (isdigit((unsigned char)*name)) {
+		strlcpy(var, name, sizeof(var));
+		for (i = 0; var[i] != '\0'; i++)
+			if (var[i] == '.' || var[i] == '-')
+				var[i] = '_';
+		return errf(err, errsz, "its rc.conf variable %s_enable is "
+		    "no sh variable name (it starts with a digit)", var);
+	}
+	return 0;
+}

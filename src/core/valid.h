@@ -15,6 +15,12 @@ int	 errf(char *err, size_t errsz, const char *fmt, ...)
 /* 0 if ok, else -1 and a message ("name must ...") in err. */
 int	 valid_name(const char *name, char *err, size_t errsz);
 /*
+ * A valid name that can also name an rc.d script: not one rc(8) skips
+ * (*.bak, *.orig, *.OLD, *.sample, *.pkgsave) and one whose rc.conf
+ * variables (NAME_enable, '.' and '-' as '_') are sh names.
+ */
+int	 valid_rc_name(const char *name, char *err, size_t errsz);
+/*
  * Parse a size with a K/M/G/T suffix (either case, powers of 1024).
  * what names the field in the message ("Mem needs a unit (K, M, G or T)").
  */

@@ -132,6 +132,19 @@ sh_quote(const char *s)
  * The script, with @WORD@ tokens for the VM name, its rc.conf prefix,
  * kvm's quoted path, the header fields (with their leading blank) and
  * the default timeout.
+ *
+ * Facts of FreeBSD's libexec/rc it relies on:
+ * - rc.shutdown runs "run_rc_script $_rc_elem faststop" for each script
+ *   in reverse rcorder order, one after another, under a watchdog that
+ *   kills it after rcshutdown_timeout; run_rc_command sets rc_fast for
+ *   the "fast" prefix.  So at shutdown the script only presses the
+ *   power button; kvm's host script, which it REQUIRE:s and which
+ *   therefore stops after it, waits for all the VMs at once.
+ * - run_rc_command builds rc_usage's list from _keywords; the rc.subr
+ *   of FreeBSD's main adds "status" to it when status_cmd is set and
+ *   there is no command ('if [ ! -z "${status_cmd}" ]'), the one of
+ *   14.0 (@023fc80e) does not: listing status in extra_commands only
+ *   for the latter lists it once with both.
  */
 static const char rc_template[] =
 "#!/bin/sh\n"
@@ -149,11 +162,12 @@ RC_MARKER "@NAME@\n"
 "#   @VAR@_enable: YES starts the VM at boot (default NO).\n"
 "#   @VAR@_timeout: seconds \"stop\" waits for the guest to shut\n"
 "#     down after the ACPI power button before it powers the VM\n"
-"#     off (default @TIMEOUT@).\n"
-"# At host shutdown rc.shutdown(8) stops the VMs one after another\n"
-"# and is itself cut off after rcshutdown_timeout seconds (default\n"
-"# 90): keep the sum of the enabled VMs' timeouts below it, or raise\n"
-"# it (and kern.init_shutdown_timeout).\n"
+"#     off (default @TIMEOUT@; anything but a number of seconds up\n"
+"#     to 86400: the default, with a warning).\n"
+"# At host shutdown (faststop) the script only presses the power\n"
+"# button: kvm's host script, stopped after it, waits for all the\n"
+"# VMs at once and powers off those still running in time for\n"
+"# rcshutdown_timeout.\n"
 "\n"
 "# rc.subr reads the variables set below.\n"
 "# shellcheck disable=SC1091,SC2034\n"
@@ -162,34 +176,83 @@ RC_MARKER "@NAME@\n"
 "name=\"@VAR@\"\n"
 "desc=\"bhyve VM @NAME@\"\n"
 "rcvar=\"@VAR@_enable\"\n"
-"extra_commands=\"status\"\n"
 "start_cmd=\"@VAR@_start\"\n"
 "stop_cmd=\"@VAR@_stop\"\n"
 "status_cmd=\"@VAR@_status\"\n"
+"# An rc.subr that does not list \"status\" for status_cmd itself.\n"
+"grep -qF '{status_cmd}' /etc/rc.subr || extra_commands=\"status\"\n"
 "\n"
 "@VAR@_start()\n"
 "{\n"
 "\t@KVM@ start -d @NAME@\n"
 "}\n"
 "\n"
+"# kvm status exits 0 when the VM is up (bhyve's pid, 0 while it\n"
+"# starts), 1 when it is not (0, or -1: no such VM), 3 after an error.\n"
+"@VAR@_state()\n"
+"{\n"
+"\t@VAR@_pid=$(@KVM@ status @NAME@)\n"
+"\tcase \"$?:${@VAR@_pid}\" in\n"
+"\t0:0)\t@VAR@_st=starting ;;\n"
+"\t0:*)\t@VAR@_st=running ;;\n"
+"\t1:0)\t@VAR@_st=stopped ;;\n"
+"\t1:-1)\t@VAR@_st=none ;;\n"
+"\t*)\t@VAR@_st=error ;;\n"
+"\tesac\n"
+"}\n"
+"\n"
 "@VAR@_stop()\n"
 "{\n"
-"\tif ! @KVM@ status @NAME@ >/dev/null; then\n"
+"\t@VAR@_state\n"
+"\tcase ${@VAR@_st} in\n"
+"\tstopped)\n"
 "\t\t[ -n \"${rc_fast}\" ] && return 0\n"
 "\t\techo \"@NAME@ is not running.\" >&2\n"
 "\t\treturn 1\n"
+"\t\t;;\n"
+"\tnone)\n"
+"\t\techo \"@NAME@: no such VM\" >&2\n"
+"\t\treturn 1\n"
+"\t\t;;\n"
+"\terror)\n"
+"\t\techo \"@NAME@: kvm status failed; stopping the VM anyway\" >&2\n"
+"\t\t;;\n"
+"\tesac\n"
+"\tif [ -n \"${rc_fast}\" ]; then\n"
+"\t\t@KVM@ shutdown -n @NAME@\n"
+"\t\treturn\n"
 "\tfi\n"
-"\t@KVM@ shutdown -t \"${@VAR@_timeout}\" @NAME@\n"
+"\tcase ${@VAR@_timeout} in\n"
+"\t''|*[!0-9]*|??????*)\n"
+"\t\t;;\n"
+"\t*)\n"
+"\t\t[ \"${@VAR@_timeout}\" -le 86400 ] &&\n"
+"\t\t    { @KVM@ shutdown -t \"${@VAR@_timeout}\" @NAME@; return; }\n"
+"\t\t;;\n"
+"\tesac\n"
+"\techo \"@NAME@: @VAR@_timeout=\\\"${@VAR@_timeout}\\\" is not a number\" \\\n"
+"\t    \"of seconds (0 to 86400); using @TIMEOUT@\" >&2\n"
+"\t@KVM@ shutdown -t @TIMEOUT@ @NAME@\n"
 "}\n"
 "\n"
 "@VAR@_status()\n"
 "{\n"
-"\tif @VAR@_pid=$(@KVM@ status @NAME@); then\n"
-"\t\techo \"@NAME@ is running as pid ${@VAR@_pid}.\"\n"
-"\telse\n"
+"\t@VAR@_state\n"
+"\tcase ${@VAR@_st} in\n"
+"\trunning)\n"
+"\t\techo \"@NAME@ is running as pid ${@VAR@_pid}.\" ;;\n"
+"\tstarting)\n"
+"\t\techo \"@NAME@ is starting.\" ;;\n"
+"\tstopped)\n"
 "\t\techo \"@NAME@ is not running.\"\n"
-"\t\treturn 1\n"
-"\tfi\n"
+"\t\treturn 1 ;;\n"
+"\tnone)\n"
+"\t\techo \"@NAME@: no such VM\" >&2\n"
+"\t\treturn 1 ;;\n"
+"\t*)\n"
+"\t\techo \"@NAME@: state unknown: kvm status failed\" >&2\n"
+"\t\treturn 1 ;;\n"
+"\tesac\n"
 "}\n"
 "\n"
 "load_rc_config \"$name\"\n"
@@ -198,11 +261,12 @@ RC_MARKER "@NAME@\n"
 "\n"
 "# rc.subr lets \"stop\" through without @VAR@_enable only for a daemon\n"
 "# whose pid it finds, and \"status\" not at all; it cannot find a VM's\n"
-"# pid.  So a running VM is stopped whether it is enabled or not (one\n"
-"# started with onestart is still stopped at shutdown), and status\n"
-"# always answers.\n"
+"# pid.  So a VM that is not known to be stopped is stopped whether it\n"
+"# is enabled or not (one started with onestart is still stopped at\n"
+"# shutdown), and status always answers.\n"
 "case \"$1\" in\n"
-"*stop)\t@KVM@ status @NAME@ >/dev/null && @VAR@_enable=\"YES\" ;;\n"
+"*stop)\t@VAR@_state\n"
+"\t[ \"${@VAR@_st}\" = stopped ] || @VAR@_enable=\"YES\" ;;\n"
 "*status)\t@VAR@_enable=\"YES\" ;;\n"
 "esac\n"
 "\n"
@@ -384,3 +448,148 @@ rc_check_free(const struct kvm_ctx *ctx, const char *name,
 	return 0;
 }
 
+
+/*
+ * kvm's host script, ROOT/usr/local/etc/rc.d/kvm, with @KVM@ for kvm's
+ * quoted path.  No rcvar: rc.subr gates nothing then, so it runs at
+ * every boot and shutdown once installed.  At boot it loads what the
+ * supervisors would (supervise.c: vmm, and nmdm for their consoles).
+ * At shutdown the VMs' scripts (REQUIRE: kvm, so rc.shutdown, going in
+ * reverse rcorder order, runs them first) have pressed the power
+ * buttons; "kvm shutdown -a" waits for every VM at once, those started
+ * by hand too, and forces off the rest at the bound, which leaves 15 s
+ * of rc.shutdown's watchdog (rcshutdown_timeout, 90 in
+ * /etc/defaults/rc.conf) for forcing and postRun.
+ */
+static const char rc_host_template[] =
+"#!/bin/sh\n"
+"#\n"
+"# PROVIDE: kvm\n"
+"# REQUIRE: FILESYSTEMS kld\n"
+"# KEYWORD: shutdown nojail\n"
+"#\n"
+RC_HOST_MARKER "\n"
+"# Written by \"kvm install\"; \"kvm uninstall\" removes it.\n"
+"#\n"
+"# start: loads the vmm and nmdm kernel modules.\n"
+"# stop (at host shutdown, after the VMs' own scripts have pressed\n"
+"# their power buttons): waits for all running VMs at once and powers\n"
+"# off those still running after rcshutdown_timeout - 15 seconds (at\n"
+"# least 5; 60 when rcshutdown_timeout is empty, i.e. no watchdog),\n"
+"# so that every VM is down before rc.shutdown(8) is cut off.\n"
+"\n"
+"# rc.subr reads the variables set below.\n"
+"# shellcheck disable=SC1091,SC2034\n"
+". /etc/rc.subr\n"
+"\n"
+"name=\"kvm\"\n"
+"desc=\"bhyve VMs managed by kvm(8)\"\n"
+"start_cmd=\"kvm_host_start\"\n"
+"stop_cmd=\"kvm_host_stop\"\n"
+"\n"
+"kvm_host_start()\n"
+"{\n"
+"\tfor kvm_mod in vmm nmdm; do\n"
+"\t\tkldstat -q -m \"$kvm_mod\" || kldload \"$kvm_mod\"\n"
+"\tdone\n"
+"}\n"
+"\n"
+"kvm_host_stop()\n"
+"{\n"
+"\tcase ${rcshutdown_timeout} in\n"
+"\t'')\n"
+"\t\tkvm_bound=60 ;;\n"
+"\t*[!0-9]*|??????*)\n"
+"\t\techo \"kvm: rcshutdown_timeout=\\\"${rcshutdown_timeout}\\\"\" \\\n"
+"\t\t    \"is not a number of seconds; using 90\" >&2\n"
+"\t\tkvm_bound=75 ;;\n"
+"\t*)\n"
+"\t\tkvm_bound=$((rcshutdown_timeout - 15))\n"
+"\t\t[ \"$kvm_bound\" -ge 5 ] || kvm_bound=5 ;;\n"
+"\tesac\n"
+"\t@KVM@ shutdown -a -t \"$kvm_bound\"\n"
+"}\n"
+"\n"
+"load_rc_config \"$name\"\n"
+"run_rc_command \"$1\"\n";
+
+char *
+rc_host_text(const struct kvm_ctx *ctx)
+{
+	const char *p, *tok = "@KVM@";
+	char *q, *text;
+	size_t len;
+	FILE *fp;
+
+	q = sh_quote(ctx->self);
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		err(1, "open_memstream");
+	for (p = rc_host_template; *p != '\0'; ) {
+		if (strncmp(p, tok, strlen(tok)) == 0) {
+			fputs(q, fp);
+			p += strlen(tok);
+		} else
+			fputc(*p++, fp);
+	}
+	if (ferror(fp) || fclose(fp) != 0)
+		err(1, "open_memstream");
+	free(q);
+	return text;
+}
+
+/* 1 when ROOT/usr/local/etc/rc.d/kvm carries the host marker, 0 when
+ * it does not or is absent, -1 (reported). */
+static int
+rc_host_is(const char *path)
+{
+	char *text;
+	int r;
+
+	if (file_read(path, &text, NULL) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s", path);
+		return -1;
+	}
+	r = strstr(text, "\n" RC_HOST_MARKER "\n") != NULL;
+	free(text);
+	return r;
+}
+
+int
+rc_host_write(const struct kvm_ctx *ctx)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *text;
+	int r;
+
+	if (host_path(ctx, KVM_RCD, dir, sizeof(dir)) == -1 ||
+	    rc_path(ctx, RC_HOST_NAME, path, sizeof(path)) == -1)
+		return -1;
+	if (access(path, F_OK) == 0 && (r = rc_host_is(path)) != 1) {
+		if (r == 0)
+			warnx("%s exists and is not kvm's host script", path);
+		return -1;
+	}
+	if (mkdirs(dir, 0755) == -1)
+		return -1;
+	text = rc_host_text(ctx);
+	r = file_write_atomic(path, text, strlen(text), 0555);
+	free(text);
+	return r;
+}
+
+int
+rc_host_remove(const struct kvm_ctx *ctx)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (rc_path(ctx, RC_HOST_NAME, path, sizeof(path)) == -1 ||
+	    (r = rc_host_is(path)) == -1)
+		return -1;
+	if (r == 1 && unlink(path) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	return 0;
+}

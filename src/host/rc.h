@@ -11,6 +11,8 @@
 struct kvm_ctx;
 
 #define RC_MARKER	"# kvm rc.d script for VM "
+#define RC_HOST_MARKER	"# kvm host rc.d script"
+#define RC_HOST_NAME	"kvm"	/* the host script's file name */
 #define RC_DEF_TIMEOUT	60	/* seconds a script waits for its guest */
 #define RC_WORDS_MAX	256
 struct rc_fields {
@@ -46,6 +48,13 @@ int	 rc_var_taken(const struct kvm_ctx *, const char *name,
 int	 rc_owns_vars(const struct kvm_ctx *, const char *name);
 /* VMs with a kvm script in rc.d, sorted; free with strlist_free. */
 int	 rc_scripts(const struct kvm_ctx *, char ***names, size_t *n);
+/* The text of kvm's host script (rc.d/kvm); caller frees. */
+char	*rc_host_text(const struct kvm_ctx *);
+/* Write rc.d/kvm (mode 0555) unless a file that is not kvm's host
+ * script is there: then -1 after a message, as on any error. */
+int	 rc_host_write(const struct kvm_ctx *);
+/* Remove rc.d/kvm when it is kvm's host script; 0, or -1 (reported). */
+int	 rc_host_remove(const struct kvm_ctx *);
 /* The suffixes of the rc.conf variables a script reads, NULL-ended. */
 extern const char *const rc_suffixes[];
 #endif /* !KVM_HOST_RC_H */
