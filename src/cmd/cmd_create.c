@@ -590,6 +590,10 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		return 1;
 	}
 	r = create_settle(&c, yes) == -1 || create_make(&c) == -1 ? 1 : 0;
+	if (r == 0 && valid_rc_name(c.name, err, sizeof(err)) == -1)
+		warnx("%s: %s: kvm rc cannot give it an rc.d script; rename "
+		    "it to start it at boot (kvm rename %s NEWNAME)", c.name,
+		    err, c.name);
 	create_settings_free(&c.cs);
 	lock_release(lock);
 	return r;

@@ -378,6 +378,7 @@ static int
 uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
 {
 	const char *what = "";
+	char path[PATH_MAX];
 	struct undo_log j;
 	struct journal ij;
 	int r;
@@ -405,6 +406,9 @@ uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
 	}
 	undo_free(&j);
 	fprintf(log, "destroyed %s\n", ctx->dataset);
+	if (rc_host_remove(ctx) == 1 &&
+	    rc_path(ctx, RC_HOST_NAME, path, sizeof(path)) == 0)
+		fprintf(log, "removed %s\n", path);
 	fault_point("uninstall");
 	r = 0;
 	if (unlink(journal_get(&ij, "conf", 0)) == -1) {

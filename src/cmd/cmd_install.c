@@ -20,6 +20,7 @@
 #include "host/functions.h"
 #include "host/journal.h"
 #include "host/paths.h"
+#include "host/rc.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
 
@@ -239,7 +240,7 @@ cmd_install(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		goto fail;
 	}
 	strlcpy(ctx->home, mnt, sizeof(ctx->home));
-	if (install_files(ctx) == -1)
+	if (install_files(ctx) == -1 || rc_host_write(ctx) == -1)
 		goto fail;
 	printf("kvm home: %s\n", ctx->home);
 	return 0;

@@ -77,11 +77,6 @@ rc_name_ok(const char *name)
 {
 	char e[KVM_ERR_MAX];
 
-	if (strcmp(name, RC_HOST_NAME) == 0) {
-		warnx("%s: the name of kvm's host rc.d script; rename the VM "
-		    "(kvm rename %s NEWNAME)", name, name);
-		return -1;
-	}
 	if (valid_name(name, e, sizeof(e)) == 0 &&
 	    valid_rc_name(name, e, sizeof(e)) == -1) {
 		warnx("%s: %s; rename the VM (kvm rename %s NEWNAME)", name,

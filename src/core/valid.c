@@ -327,6 +327,9 @@ valid_rc_name(const char *name, char *err, size_t errsz)
 	const char *const *s;
 	size_t n = strlen(name), i;
 
+	/* The host script, kvm's own, is rc.d/kvm (host/rc.c). */
+	if (strcmp(name, "kvm") == 0)
+		return errf(err, errsz, "the name of kvm's host rc.d script");
 	for (s = rc_skipped; *s != NULL; s++)
 		if (n > strlen(*s) && strcmp(name + n - strlen(*s), *s) == 0)
 			return errf(err, errsz, "rc(8) skips scripts named *%s",

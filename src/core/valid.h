@@ -15,7 +15,8 @@ int	 errf(char *err, size_t errsz, const char *fmt, ...)
 /* 0 if ok, else -1 and a message ("name must ...") in err. */
 int	 valid_name(const char *name, char *err, size_t errsz);
 /*
- * A valid name that can also name an rc.d script: not one rc(8) skips
+ * A valid name that can also name an rc.d script: not "kvm" (the host
+ * script), not one rc(8) skips
  * (*.bak, *.orig, *.OLD, *.sample, *.pkgsave) and one whose rc.conf
  * variables (NAME_enable, '.' and '-' as '_') are sh names.
  */

@@ -591,5 +591,5 @@ rc_host_remove(const struct kvm_ctx *ctx)
 		warn("%s", path);
 		return -1;
 	}
-	return 0;
+	return r;
 }

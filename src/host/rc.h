@@ -53,7 +53,8 @@ char	*rc_host_text(const struct kvm_ctx *);
 /* Write rc.d/kvm (mode 0555) unless a file that is not kvm's host
  * script is there: then -1 after a message, as on any error. */
 int	 rc_host_write(const struct kvm_ctx *);
-/* Remove rc.d/kvm when it is kvm's host script; 0, or -1 (reported). */
+/* Remove rc.d/kvm when it is kvm's host script: 1 when removed, 0
+ * when there was none, -1 (reported). */
 int	 rc_host_remove(const struct kvm_ctx *);
 /* The suffixes of the rc.conf variables a script reads, NULL-ended. */
 extern const char *const rc_suffixes[];
