@@ -249,9 +249,13 @@ bad_input_body()
 	    kvm stop nosuch
 	atf_check -s exit:1 -o empty -e inline:"kvm: a/b: name may only contain \
 letters, digits, '.', '_' and '-'\n" kvm stop a/b
-	u="usage: kvm shutdown [-t seconds] name\n"
+	u="usage: kvm shutdown [-n | -t seconds] name | -a [-t seconds]\n"
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown web web
+	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -a web
+	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -n -t 5 web
+	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -n -a
+	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -n
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -t
 	atf_check -s exit:2 -o empty -e inline:"$u" kvm shutdown -x web
 	t="kvm: -t must be a whole number from 0 to 86400\n$u"
@@ -502,6 +506,88 @@ signals_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case shutdown_nowait cleanup
+shutdown_nowait_head()
+{
+	atf_set descr "shutdown -n presses the power button and returns at once"
+	atf_set require.user root
+}
+shutdown_nowait_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	kvm_guest web "run ignore"
+	start_bg
+	t0=$(now)
+	atf_check -s exit:0 -o inline:"web: power button pressed\n" -e empty \
+	    kvm shutdown -n web
+	[ "$(elapsed "$t0" "$(now)")" -lt 2 ] || atf_fail "-n waited"
+	# The guest ignores it: still running, and no new run will follow.
+	atf_check kill -0 "$bhyve"
+	atf_check -o match:" web: shutdown requested: no new run \\(SIGUSR1\\)\$" \
+	    cat "$HOME_DIR/vm/web/kvm.log"
+	atf_check -o inline:"web: stopped\n" kvm stop web
+	atf_check -s exit:1 -o empty -e inline:"kvm: web: not running\n" \
+	    kvm shutdown -n web
+}
+shutdown_nowait_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_env
+	. "$(atf_get_srcdir)/vm.sh"
+	kvm_cleanup
+}
+
+atf_test_case shutdown_all cleanup
+shutdown_all_head()
+{
+	atf_set descr "shutdown -a: all running VMs at once; three guests" \
+	    "that ignore the button and -t 2 take about 2 s, not 6"
+	atf_set require.user root
+}
+shutdown_all_body()
+{
+	kvm_setup
+	for v in a b c; do
+		kvm_mkvm $v
+		kvm_guest $v "run ignore"
+	done
+	kvm_mkvm d
+	kvm_mkvm off
+	kvm_guest d "run acpi"
+	for v in a b c d; do
+		atf_check -o ignore -e empty kvm start -d $v
+		kvm_wait_guest $v >/dev/null
+	done
+	t0=$(now)
+	atf_check -s exit:0 -o save:out -e empty kvm shutdown -a -t 2
+	s=$(elapsed "$t0" "$(now)")
+	[ "$s" -ge 2 ] && [ "$s" -lt 5 ] || atf_fail "took $s seconds"
+	atf_check -o inline:"a: did not power off within 2 seconds; forced off
+b: did not power off within 2 seconds; forced off
+c: did not power off within 2 seconds; forced off
+d: powered off
+" sort out
+	for v in a b c d; do
+		atf_check flock -n "$KVM_ROOTDIR/var/run/kvm/$v.lock" true
+		atf_check -s exit:1 test -e "$KVM_ROOTDIR/dev/vmm/$v"
+		atf_check -s exit:1 test -e "$KVM_ROOTDIR/var/run/kvm/$v.pid"
+		# The supervisor ran postRun.
+		atf_check -o match:"^postRun $v 1\$" cat root/sim/log
+	done
+	atf_check -o match:"^bhyve-exit d 1\$" cat root/sim/log
+	atf_check -s exit:1 grep -q -- '--vm=d --force-poweroff' root/sim/log
+	# Nothing runs: nothing to do.
+	atf_check -s exit:0 -o empty -e empty kvm shutdown -a
+}
+shutdown_all_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_env
+	. "$(atf_get_srcdir)/vm.sh"
+	kvm_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case stop_running
@@ -519,4 +605,6 @@ atf_init_test_cases()
 	atf_add_test_case shutdown_zero
 	atf_add_test_case shutdown_loader
 	atf_add_test_case signals
+	atf_add_test_case shutdown_nowait
+	atf_add_test_case shutdown_all
 }
