@@ -40,11 +40,12 @@ EOF
 #   web_enable: YES starts the VM at boot (default NO).
 #   web_timeout: seconds "stop" waits for the guest to shut
 #     down after the ACPI power button before it powers the VM
-#     off (default 60).
-# At host shutdown rc.shutdown(8) stops the VMs one after another
-# and is itself cut off after rcshutdown_timeout seconds (default
-# 90): keep the sum of the enabled VMs' timeouts below it, or raise
-# it (and kern.init_shutdown_timeout).
+#     off (default 60; anything but a number of seconds up
+#     to 86400: the default, with a warning).
+# At host shutdown (faststop) the script only presses the power
+# button: kvm's host script, stopped after it, waits for all the
+# VMs at once and powers off those still running in time for
+# rcshutdown_timeout.
 
 # rc.subr reads the variables set below.
 # shellcheck disable=SC1091,SC2034
@@ -53,34 +54,83 @@ EOF
 name="web"
 desc="bhyve VM web"
 rcvar="web_enable"
-extra_commands="status"
 start_cmd="web_start"
 stop_cmd="web_stop"
 status_cmd="web_status"
+# An rc.subr that does not list "status" for status_cmd itself.
+grep -qF '{status_cmd}' /etc/rc.subr || extra_commands="status"
 
 web_start()
 {
 	@KVM@ start -d web
 }
 
+# kvm status exits 0 when the VM is up (bhyve's pid, 0 while it
+# starts), 1 when it is not (0, or -1: no such VM), 3 after an error.
+web_state()
+{
+	web_pid=$(@KVM@ status web)
+	case "$?:${web_pid}" in
+	0:0)	web_st=starting ;;
+	0:*)	web_st=running ;;
+	1:0)	web_st=stopped ;;
+	1:-1)	web_st=none ;;
+	*)	web_st=error ;;
+	esac
+}
+
 web_stop()
 {
-	if ! @KVM@ status web >/dev/null; then
+	web_state
+	case ${web_st} in
+	stopped)
 		[ -n "${rc_fast}" ] && return 0
 		echo "web is not running." >&2
 		return 1
+		;;
+	none)
+		echo "web: no such VM" >&2
+		return 1
+		;;
+	error)
+		echo "web: kvm status failed; stopping the VM anyway" >&2
+		;;
+	esac
+	if [ -n "${rc_fast}" ]; then
+		@KVM@ shutdown -n web
+		return
 	fi
-	@KVM@ shutdown -t "${web_timeout}" web
+	case ${web_timeout} in
+	''|*[!0-9]*|??????*)
+		;;
+	*)
+		[ "${web_timeout}" -le 86400 ] &&
+		    { @KVM@ shutdown -t "${web_timeout}" web; return; }
+		;;
+	esac
+	echo "web: web_timeout=\"${web_timeout}\" is not a number" \
+	    "of seconds (0 to 86400); using 60" >&2
+	@KVM@ shutdown -t 60 web
 }
 
 web_status()
 {
-	if web_pid=$(@KVM@ status web); then
-		echo "web is running as pid ${web_pid}."
-	else
+	web_state
+	case ${web_st} in
+	running)
+		echo "web is running as pid ${web_pid}." ;;
+	starting)
+		echo "web is starting." ;;
+	stopped)
 		echo "web is not running."
-		return 1
-	fi
+		return 1 ;;
+	none)
+		echo "web: no such VM" >&2
+		return 1 ;;
+	*)
+		echo "web: state unknown: kvm status failed" >&2
+		return 1 ;;
+	esac
 }
 
 load_rc_config "$name"
@@ -89,11 +139,12 @@ load_rc_config "$name"
 
 # rc.subr lets "stop" through without web_enable only for a daemon
 # whose pid it finds, and "status" not at all; it cannot find a VM's
-# pid.  So a running VM is stopped whether it is enabled or not (one
-# started with onestart is still stopped at shutdown), and status
-# always answers.
+# pid.  So a VM that is not known to be stopped is stopped whether it
+# is enabled or not (one started with onestart is still stopped at
+# shutdown), and status always answers.
 case "$1" in
-*stop)	@KVM@ status web >/dev/null && web_enable="YES" ;;
+*stop)	web_state
+	[ "${web_st}" = stopped ] || web_enable="YES" ;;
 *status)	web_enable="YES" ;;
 esac
 
@@ -131,7 +182,7 @@ defaults_body()
 	kvm_mkvm web
 	atf_check -s exit:0 -e empty -o inline:"web: wrote $(rcd)/web; start it at boot with: sysrc web_enable=YES\n" \
 	    kvm rc web </dev/null
-	expected_file want "NETWORKING SERVERS dmesg" "" "shutdown nojail"
+	expected_file want "NETWORKING SERVERS dmesg kvm" "" "shutdown nojail"
 	atf_check cmp want "$(rcd)/web"
 	atf_check -o match:'^-r-xr-xr-x ' ls -l "$(rcd)/web"
 	atf_check dash -n "$(rcd)/web"
@@ -157,7 +208,7 @@ flags_body()
 	kvm_mkvm web
 	atf_check -s exit:0 -e empty -o ignore \
 	    kvm rc -r "LOGIN	 netif" -b " pf ipfw " -k "shutdown" web
-	expected_file want "LOGIN netif" "pf ipfw" "shutdown"
+	expected_file want "LOGIN netif kvm" "pf ipfw" "shutdown"
 	atf_check cmp want "$(rcd)/web"
 	atf_check dash -n "$(rcd)/web"
 	atf_check shellcheck -s sh "$(rcd)/web"
@@ -166,7 +217,7 @@ flags_body()
 	atf_check -s exit:0 -o inline:"web: updated $(rcd)/web\n" \
 	    -e inline:"kvm: web: KEYWORD has no \"shutdown\": rc.shutdown will not stop the VM\n" \
 	    kvm rc -r "" -b "" -k "" web
-	expected_file want "" "" ""
+	expected_file want "kvm" "" ""
 	atf_check cmp want "$(rcd)/web"
 	atf_check dash -n "$(rcd)/web"
 	atf_check shellcheck -s sh "$(rcd)/web"
@@ -190,11 +241,11 @@ update_body()
 	atf_check -o ignore kvm rc -r LOGIN -b pf -k "shutdown nojailvnet" web
 	atf_check -s exit:0 -e empty -o inline:"web: updated $(rcd)/web\n" \
 	    kvm rc web </dev/null
-	expected_file want LOGIN pf "shutdown nojailvnet"
+	expected_file want "LOGIN kvm" pf "shutdown nojailvnet"
 	atf_check cmp want "$(rcd)/web"
 	atf_check -s exit:0 -e empty -o inline:"web: updated $(rcd)/web\n" \
 	    kvm rc -b "" web </dev/null
-	expected_file want LOGIN "" "shutdown nojailvnet"
+	expected_file want "LOGIN kvm" "" "shutdown nojailvnet"
 	atf_check cmp want "$(rcd)/web"
 }
 update_cleanup()
@@ -258,7 +309,7 @@ EOF
 	    "$(atf_get_srcdir)/ptyrun" script -- kvm rc -k shutdown web
 	atf_check -s exit:1 grep -q KEYWORD transcript
 	atf_check -o match:"web: wrote $(rcd)/web" cat transcript
-	expected_file want "NETWORKING SERVERS dmesg" pf shutdown
+	expected_file want "NETWORKING SERVERS dmesg kvm" pf shutdown
 	atf_check cmp want "$(rcd)/web"
 }
 terminal_cleanup()
@@ -365,10 +416,14 @@ bad_input_cleanup()
 	rc_cleanup_all
 }
 
-# A stand-in for /etc/rc.subr: run_rc_command with the verb prefixes,
-# the rcvar gate and the custom *_cmd dispatch of FreeBSD 14's rc.subr
-# (no pid checks: a kvm script has neither command nor pidfile);
-# load_rc_config reads ./rc.conf.
+# A stand-in for /etc/rc.subr, following FreeBSD's libexec/rc/rc.subr
+# (main): run_rc_command with the verb prefixes, _keywords (status
+# added when status_cmd is set and there is no command), the rcvar
+# gate (status exempt; stop gated only without rc_pid, which a kvm
+# script never has), the custom *_cmd dispatch and rc_usage;
+# run_rc_script skipping scratch files ("*[~#]|*.OLD|*.bak|*.orig|*,v");
+# load_rc_config reads ./rc.conf.  write_rc_subr old: run_rc_command
+# does not add status for status_cmd, as in FreeBSD 14.0's (@023fc80e).
 write_rc_subr()
 {
 	cat > rc.subr <<'EOF'
@@ -385,6 +440,16 @@ load_rc_config()
 	[ -f ./rc.conf ] && . ./rc.conf
 	return 0
 }
+rc_usage()
+{
+	_sep= _u="Usage: $0 [fast|force|one|quiet]("
+	for _elem; do
+		_u="$_u$_sep$_elem"
+		_sep="|"
+	done
+	echo "$_u)" >&2
+	exit 1
+}
 run_rc_command()
 {
 	rc_arg=$1 rc_fast= rc_quiet= rc_pid=
@@ -392,32 +457,55 @@ run_rc_command()
 	fast*) rc_arg=${rc_arg#fast} rc_fast=yes rc_quiet=yes ;;
 	one*) rc_arg=${rc_arg#one}; eval "${rcvar}=YES" ;;
 	esac
-	for _elem in start stop restart rcvar enabled $extra_commands; do
+	_keywords="start stop restart rcvar enable disable delete enabled describe extracommands $extra_commands"
+	if [ -n "${status_cmd}" ]; then
+		_keywords="${_keywords} status"
+	fi
+	[ -n "$rc_arg" ] || rc_usage $_keywords
+	for _elem in $_keywords; do
 		[ "$_elem" = "$rc_arg" ] || continue
-		if { [ -n "${rcvar}" ] && [ "$rc_arg" != stop ]; } ||
-		    { [ -n "${rcvar}" ] && [ "$rc_arg" = stop ] &&
-		    [ -z "${rc_pid}" ]; }; then
-			if ! checkyesno "${rcvar}"; then
-				[ -n "${rc_quiet}" ] && return 0
-				echo "Cannot '${rc_arg}' $name. Set ${rcvar} to YES in /etc/rc.conf or use 'one${rc_arg}' instead of '${rc_arg}'."
-				return 0
-			fi
+		if [ -n "${rcvar}" ] && ! checkyesno "${rcvar}" &&
+		    { [ "$rc_arg" = stop ] && [ -z "${rc_pid}" ] ||
+		    [ "$rc_arg" != stop ] && [ "$rc_arg" != status ]; }; then
+			[ -n "${rc_quiet}" ] && return 0
+			echo "Cannot '${rc_arg}' $name. Set ${rcvar} to YES in /etc/rc.conf or use 'one${rc_arg}' instead of '${rc_arg}'."
+			return 0
 		fi
 		eval "_cmd=\$${rc_arg}_cmd"
 		eval "$_cmd"
 		return $?
 	done
 	echo "$0: unknown directive '$rc_arg'." >&2
-	return 1
+	rc_usage $_keywords
+}
+run_rc_script()
+{
+	case "$1" in
+	*[~#]|*.OLD|*.bak|*.orig|*,v)
+		echo "$0: WARNING: Ignoring scratch file $1" >&2 ;;
+	*)	[ -x "$1" ] && (set "$2"; . "$1") ;;
+	esac
 }
 EOF
-	# kvm: logs its arguments; "running" makes status say pid 4242.
+	if [ "${1:-}" = old ]; then
+		sed '/^	if \[ -n "\${status_cmd}" \]; then$/,/^	fi$/d' \
+		    rc.subr > rc.subr.old
+		mv rc.subr.old rc.subr
+	fi
+	# kvm: logs its arguments.  status answers from the file "state":
+	# running (pid 4242), starting (0, exit 0), error (exit 3, nothing
+	# on stdout), none (-1); no file: stopped (0, exit 1).
 	cat > fakekvm <<'EOF'
 #!/bin/sh
 echo "$*" >> kvm.log
 case $1 in
 status)
-	if [ -f running ]; then echo 4242; exit 0; fi
+	case $(cat state 2>/dev/null) in
+	running) echo 4242; exit 0 ;;
+	starting) echo 0; exit 0 ;;
+	error) echo "kvm: cannot read kvm.conf" >&2; exit 3 ;;
+	none) echo -1; exit 1 ;;
+	esac
 	echo 0
 	exit 1
 	;;
@@ -430,7 +518,7 @@ EOF
 # The generated script, run as web.sh with the stand-ins.
 make_web_sh()
 {
-	sed -e "s|^\. /etc/rc.subr|. ./rc.subr|" \
+	sed -e "s|/etc/rc.subr|./rc.subr|g" \
 	    -e "s|'$(kvm_self)'|./fakekvm|g" "$(rcd)/web" > web.sh
 	atf_check -s exit:1 grep -q "$(kvm_self)" web.sh
 }
@@ -466,15 +554,23 @@ rc_subr_body()
 	    sh web.sh stop
 	atf_check -o not-match:shutdown cat kvm.log
 
-	# Running, not enabled (started with onestart): status and stop act.
-	touch running
+	# Starting: the supervisor has not started bhyve yet.
+	echo starting > state
+	atf_check -s exit:0 -o inline:"web is starting.\n" sh web.sh status
+
+	# Running, not enabled (started with onestart): status and stop
+	# act; at host shutdown (faststop) stop only presses the button.
+	echo running > state
 	rm kvm.log
 	atf_check -s exit:0 -o inline:"web is running as pid 4242.\n" \
 	    sh web.sh status
 	atf_check -s exit:0 -o empty -e empty sh web.sh faststop
+	atf_check -o match:"^shutdown -n web\$" cat kvm.log
+	rm kvm.log
+	atf_check -s exit:0 -o empty -e empty sh web.sh stop
 	atf_check -o match:"^shutdown -t 60 web\$" cat kvm.log
 
-	# Enabled, with a timeout: boot start and shutdown stop.
+	# Enabled, with a timeout: boot start and stop.
 	printf 'web_enable="YES"\nweb_timeout="20"\n' > rc.conf
 	rm kvm.log
 	atf_check -s exit:0 -o empty -e empty sh web.sh faststart
@@ -483,6 +579,136 @@ rc_subr_body()
 	    cat kvm.log
 }
 rc_subr_cleanup()
+{
+	rc_cleanup_all
+}
+
+atf_test_case rc_errors cleanup
+rc_errors_head()
+{
+	atf_set descr "a bad web_timeout falls back to the default with a" \
+	    "warning; an error of kvm status is reported as one, and at" \
+	    "shutdown the VM is still stopped; no such VM is said so"
+	atf_set require.user root
+}
+rc_errors_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	atf_check -o ignore kvm rc web </dev/null
+	write_rc_subr
+	make_web_sh
+	echo running > state
+	for bad in 2m -5 1.5 86401 9999999 " 5"; do
+		printf 'web_enable="YES"\nweb_timeout="%s"\n' "$bad" > rc.conf
+		rm -f kvm.log
+		atf_check -s exit:0 -o empty \
+		    -e inline:"web: web_timeout=\"$bad\" is not a number of seconds (0 to 86400); using 60\n" \
+		    sh web.sh stop
+		atf_check -o inline:"status web\nstatus web\nshutdown -t 60 web\n" \
+		    cat kvm.log
+	done
+	# At shutdown the timeout does not matter: the button, no warning.
+	rm kvm.log
+	atf_check -s exit:0 -o empty -e empty sh web.sh faststop
+	atf_check -o match:"^shutdown -n web\$" cat kvm.log
+
+	# kvm status failed: an error, not "not running".
+	echo error > state
+	rm kvm.log rc.conf
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: cannot read kvm.conf\nweb: state unknown: kvm status failed\n" \
+	    sh web.sh status
+	atf_check -s exit:0 -o empty \
+	    -e inline:"kvm: cannot read kvm.conf\nkvm: cannot read kvm.conf\nweb: kvm status failed; stopping the VM anyway\n" \
+	    sh web.sh faststop
+	atf_check -o match:"^shutdown -n web\$" cat kvm.log
+
+	# The VM is gone, the script left behind.
+	echo none > state
+	atf_check -s exit:1 -o empty -e inline:"web: no such VM\n" \
+	    sh web.sh status
+}
+rc_errors_cleanup()
+{
+	rc_cleanup_all
+}
+
+atf_test_case rc_usage cleanup
+rc_usage_head()
+{
+	atf_set descr "the usage line lists each command once, with the" \
+	    "rc.subr of FreeBSD main (status from status_cmd) and of 14.0" \
+	    "(status from extra_commands), and status works with both"
+	atf_set require.user root
+}
+rc_usage_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	atf_check -o ignore kvm rc web </dev/null
+	u="Usage: web.sh [fast|force|one|quiet](start|stop|restart|rcvar|enable|disable|delete|enabled|describe|extracommands"
+	for v in new old; do
+		write_rc_subr $v
+		make_web_sh
+		atf_check -s exit:1 -o empty -e inline:"$u|status)\n" sh web.sh
+		atf_check -s exit:1 -o empty \
+		    -e inline:"web.sh: unknown directive 'bogus'.\n$u|status)\n" \
+		    sh web.sh bogus
+		atf_check -s exit:1 -o inline:"web is not running.\n" \
+		    sh web.sh status
+	done
+}
+rc_usage_cleanup()
+{
+	rc_cleanup_all
+}
+
+atf_test_case rc_names cleanup
+rc_names_head()
+{
+	atf_set descr "names rc(8) would skip or cannot map to an rc.conf" \
+	    "variable are refused with the reason; nothing is written; create" \
+	    "warns about them"
+	atf_set require.user root
+}
+rc_names_body()
+{
+	kvm_setup
+	for n in web.bak db.orig x.OLD y.sample z.pkgsave 1web 2a.b-c; do
+		kvm_mkvm $n
+	done
+	kvm_state > before
+	for s in bak orig OLD sample pkgsave; do
+		case $s in
+		bak) n=web.bak ;; orig) n=db.orig ;; OLD) n=x.OLD ;;
+		sample) n=y.sample ;; pkgsave) n=z.pkgsave ;;
+		esac
+		atf_check -s exit:1 -o empty \
+		    -e inline:"kvm: $n: rc(8) skips scripts named *.$s; rename the VM (kvm rename $n NEWNAME)\n" \
+		    kvm rc $n </dev/null
+		atf_check -s exit:1 test -e "$(rcd)/$n"
+	done
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: 1web: its rc.conf variable 1web_enable is no sh variable name (it starts with a digit); rename the VM (kvm rename 1web NEWNAME)\n" \
+	    kvm rc 1web </dev/null
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: 2a.b-c: its rc.conf variable 2a_b_c_enable is no sh variable name (it starts with a digit); rename the VM (kvm rename 2a.b-c NEWNAME)\n" \
+	    kvm rc 2a.b-c </dev/null
+	kvm_state > after
+	atf_check cmp before after
+	atf_check -s exit:1 test -e "$KVM_ROOTDIR/etc/rc.conf"
+	# Lower case .old is no scratch file for rc(8): allowed.
+	kvm_mkvm web.old
+	atf_check -s exit:0 -o ignore -e empty kvm rc web.old </dev/null
+	# create says so at once (the VM is made all the same).
+	atf_check -s exit:0 -o ignore \
+	    -e inline:"kvm: db.bak: rc(8) skips scripts named *.bak: kvm rc cannot give it an rc.d script; rename it to start it at boot (kvm rename db.bak NEWNAME)\n" \
+	    kvm create -y -m 256M -s 64M db.bak
+	atf_check test -f "$HOME_DIR/vm/db.bak/set.conf"
+	atf_check -s exit:0 -o ignore -e empty kvm create -y -m 256M -s 64M db
+}
+rc_names_cleanup()
 {
 	rc_cleanup_all
 }
@@ -517,5 +743,8 @@ atf_init_test_cases()
 	atf_add_test_case refusals
 	atf_add_test_case bad_input
 	atf_add_test_case rc_subr
+	atf_add_test_case rc_errors
+	atf_add_test_case rc_usage
+	atf_add_test_case rc_names
 	atf_add_test_case seed_name
 }
