@@ -480,10 +480,11 @@ run_rc_command()
 }
 run_rc_script()
 {
-	case "$1" in
+	_file=$1 _arg=$2
+	case "$_file" in
 	*[~#]|*.OLD|*.bak|*.orig|*,v)
-		echo "$0: WARNING: Ignoring scratch file $1" >&2 ;;
-	*)	[ -x "$1" ] && (set "$2"; . "$1") ;;
+		echo "$0: WARNING: Ignoring scratch file $_file" >&2 ;;
+	*)	[ -x "$_file" ] && (set "$_arg"; . "$_file") ;;
 	esac
 }
 EOF
