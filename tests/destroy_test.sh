@@ -379,6 +379,7 @@ removed web_timeout from rc.conf
 removed $(rcd)/web
 removed db_enable from rc.conf
 destroyed $POOL/kvm
+removed $(rcd)/kvm
 removed $KVM_ROOTDIR/usr/local/etc/kvm.conf
 " kvm uninstall -f "$POOL"
 	atf_check -o inline:"$POOL\n" zfs list -H -r -t all -o name "$POOL"

@@ -357,7 +357,8 @@ not_installed_body()
 {
 	st_setup noinstall
 	msg="kvm: not installed (no $(pwd)/root/usr/local/etc/kvm.conf): run kvm install\n"
-	atf_check -s exit:1 -o empty -e inline:"$msg" kvm status web
+	# An error, not "not running": exit 3, nothing on stdout.
+	atf_check -s exit:3 -o empty -e inline:"$msg" kvm status web
 	atf_check -s exit:1 -o empty -e inline:"$msg" kvm list
 	atf_check -s exit:1 -o empty -e inline:"$msg" kvm info web
 	atf_check -s exit:1 -o empty -e inline:"$msg" kvm console web
