@@ -169,9 +169,44 @@ failure_rolls_back_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case host_rc cleanup
+host_rc_head()
+{
+	atf_set descr "install writes the host rc.d script; a foreign" \
+	    "rc.d/kvm is refused and the install undone"
+	atf_set require.user root
+}
+host_rc_body()
+{
+	kvm_setup noinstall
+	f=root/usr/local/etc/rc.d/kvm
+	mkdir -p root/usr/local/etc/rc.d
+	printf '#!/bin/sh\n# PROVIDE: kvm\n' > "$f"
+	atf_check -s exit:1 -o ignore \
+	    -e inline:"kvm: $(pwd)/$f exists and is not kvm's host script\n" \
+	    kvm install "$POOL"
+	atf_check -o inline:"$POOL\n" zfs list -H -r -o name "$POOL"
+	atf_check -s exit:1 test -e root/usr/local/etc/kvm.conf
+	atf_check -o inline:"#!/bin/sh\n# PROVIDE: kvm\n" cat "$f"
+	rm "$f"
+	atf_check -o ignore -e empty kvm install "$POOL"
+	atf_check -o inline:"# kvm host rc.d script\n" grep '^# kvm host' "$f"
+	atf_check -o match:'^-r-xr-xr-x ' ls -l "$f"
+	# A second install rewrites it.
+	cp "$f" before
+	atf_check -o ignore -e empty kvm install "$POOL"
+	atf_check cmp before "$f"
+}
+host_rc_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case fresh
+	atf_add_test_case host_rc
 	atf_add_test_case idempotent
 	atf_add_test_case seed_name
 	atf_add_test_case no_such_pool

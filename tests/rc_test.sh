@@ -699,6 +699,11 @@ rc_names_body()
 	kvm_state > after
 	atf_check cmp before after
 	atf_check -s exit:1 test -e "$KVM_ROOTDIR/etc/rc.conf"
+	kvm_mkvm kvm
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: kvm: the name of kvm's host rc.d script; rename the VM (kvm rename kvm NEWNAME)\n" \
+	    kvm rc kvm </dev/null
+	atf_check -o match:"^# kvm host rc.d script\$" cat "$(rcd)/kvm"
 	# Lower case .old is no scratch file for rc(8): allowed.
 	kvm_mkvm web.old
 	atf_check -s exit:0 -o ignore -e empty kvm rc web.old </dev/null

@@ -172,6 +172,27 @@ install_files(struct kvm_ctx *ctx)
 	return r;
 }
 
+/*
+ * kvm's host rc.d script (host/rc.c), written anew; *made is 1 when
+ * there was none before, so that a failed install removes it.
+ */
+static int
+install_rc(struct kvm_ctx *ctx, int *made)
+{
+	char path[PATH_MAX];
+
+	*made = 0;
+	if (rc_path(ctx, RC_HOST_NAME, path, sizeof(path)) == -1)
+		return -1;
+	if (access(path, F_OK) == -1)
+		*made = 1;
+	if (rc_host_write(ctx) == -1) {
+		*made = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* Pool operand checked against zpool list; ctx->pool filled. */
 static int
 install_pool(struct kvm_ctx *ctx, const char *arg)
@@ -208,7 +229,7 @@ cmd_install(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct kvm_ctx old;
 	char vmds[KVM_DATASET_MAX], mnt[PATH_MAX];
-	int made_kvm = 0, made_vm = 0;
+	int made_kvm = 0, made_vm = 0, made_rc = 0;
 
 	if (getopt(argc, argv, "+") != -1 || argc - optind > 1)
 		cmd_usage(cmd);
@@ -240,12 +261,15 @@ cmd_install(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		goto fail;
 	}
 	strlcpy(ctx->home, mnt, sizeof(ctx->home));
-	if (install_files(ctx) == -1 || rc_host_write(ctx) == -1)
+	/* The host script first: a foreign rc.d/kvm stops all here. */
+	if (install_rc(ctx, &made_rc) == -1 || install_files(ctx) == -1)
 		goto fail;
 	printf("kvm home: %s\n", ctx->home);
 	return 0;
 fail:
 	/* Undo only what this run created; an existing install stays. */
+	if (made_rc)
+		rc_host_remove(ctx);
 	if (made_kvm)
 		zfs_destroy(ctx, ctx->dataset, 1);
 	else if (made_vm)

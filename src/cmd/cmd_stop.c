@@ -527,7 +527,7 @@ shutdown_all_press(const struct kvm_ctx *ctx, char **names, size_t n,
 {
 	struct sd_vm *v;
 	size_t i, k = 0;
-	int bad = 0;
+	int bad = 0, held, r;
 
 	for (i = 0; i < n; i++) {
 		v = &vms[k];
@@ -540,11 +540,19 @@ shutdown_all_press(const struct kvm_ctx *ctx, char **names, size_t n,
 		if (rt_state(&v->first) == VM_STOPPED &&
 		    !lock_held(ctx, v->name))
 			continue;
-		if (lock_admin(ctx, v->name, &v->admin) == -1 ||
-		    stop_running(ctx, v->name, &v->first, &v->orphan) == -1) {
+		if (lock_admin(ctx, v->name, &v->admin) == -1) {
 			bad = 1;
 			continue;
 		}
+		/* Again under the admin lock: it may have ended meanwhile. */
+		held = lock_held(ctx, v->name);
+		if ((r = rt_read(ctx, v->name, &v->first)) == -1 ||
+		    (rt_state(&v->first) == VM_STOPPED && !held)) {
+			bad |= r == -1;
+			lock_release(v->admin);
+			continue;
+		}
+		v->orphan = v->first.rt_supervisor == 0 && !held;
 		v->pressed = shutdown_press(&v->first);
 		k++;
 	}
