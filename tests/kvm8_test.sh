@@ -61,9 +61,9 @@ flag_missing_head()
 }
 flag_missing_body()
 {
-	edit '/^\.Op Fl t Ar seconds$/d'
+	edit '/^\.Op Fl d$/d'
 	atf_check -s exit:1 -o empty \
-	    -e inline:"kvm.8: SYNOPSIS of shutdown lacks -t\n" \
+	    -e inline:"kvm.8: SYNOPSIS of start lacks -d\n" \
 	    sh "$SYN" "$KVM" kvm.8
 }
 

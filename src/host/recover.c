@@ -249,7 +249,8 @@ rec_uninstall(const struct kvm_ctx *ctx, const struct journal *j)
 	const char *conf = jget(j, "conf");
 
 	if (rec_remove_rc(ctx, j) == -1 ||
-	    rec_destroy_ds(ctx, jget(j, "ds"), NULL) == -1)
+	    rec_destroy_ds(ctx, jget(j, "ds"), NULL) == -1 ||
+	    rc_host_remove(ctx) == -1)
 		return -1;
 	if (*conf != '\0' && unlink(conf) == -1 && errno != ENOENT) {
 		warn("%s", conf);
