@@ -27,7 +27,7 @@ HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/replicate.o src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
-		src/host/tty.o src/host/undo.o src/host/vmload.o \
+		src/host/tty.o src/host/undo.o src/host/vmdestroy.o src/host/vmload.o \
 		src/host/vncport.o src/host/zfs.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
 		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_info.o \
@@ -47,7 +47,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h src/host/replicate.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
-		src/host/sysrc.h src/host/tty.h src/host/undo.h \
+		src/host/sysrc.h src/host/tty.h src/host/undo.h src/host/vmdestroy.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
 		src/cmd/cmd.h
 
