@@ -258,11 +258,12 @@ run_example(FILE *fp)
 static void
 run_net(FILE *fp, const struct net *n)
 {
-	fputs("preRun()\n"
+	fprintf(fp, "preRun()\n"
 	    "{\n"
-	    "\t# The network chosen at create: LAN, BRI and UPLINK are in "
-	    "set.conf.\n"
-	    "\tCreateIF tap \"$LAN\"\n", fp);
+	    "\t# The network chosen at create: %s in set.conf.\n"
+	    "\tCreateIF tap \"$LAN\"\n",
+	    n->n_name[NET_UPLINK][0] != '\0' ? "LAN, BRI and UPLINK are" :
+	    n->n_name[NET_BRIDGE][0] != '\0' ? "LAN and BRI are" : "LAN is");
 	if (n->n_name[NET_BRIDGE][0] != '\0')
 		fputs("\tCreateIF bridge \"$BRI\"\n", fp);
 	if (n->n_name[NET_UPLINK][0] != '\0')
