@@ -318,7 +318,8 @@ info_body()
 	    kvm create -y -m 256M -s 64M -n tap0,bridge0,em0 web
 	atf_check -s exit:0 -o ignore -e empty \
 	    kvm create -y -m 256M -s 64M -n tap1 db
-	atf_check -s exit:0 -o ignore -e empty kvm create -y -m 256M -s 64M none
+	# -n "" is no network, as an empty answer is.
+	atf_check -s exit:0 -o ignore -e empty kvm create -y -m 256M -s 64M -n "" none
 	m=$(mac web)
 	atf_check -s exit:0 -o save:out -e empty kvm info web
 	atf_check -o inline:"network:     tap0 (virtio-net, slot 4, mac $m, bridge bridge0)\n" \
