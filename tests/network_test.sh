@@ -472,6 +472,33 @@ interactive_none_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case clone cleanup
+clone_head()
+{
+	atf_set descr "a clone of a VM with a network keeps Devices' \$LAN and gets its own MAC"
+	atf_set require.user root
+}
+clone_body()
+{
+	kvm_setup
+	atf_check -s exit:0 -o ignore -e empty \
+	    kvm create -y -m 256M -s 64M -n tap0,bridge0 web
+	m=$(mac web)
+	atf_check -s exit:0 -o ignore -e empty kvm clone web web2
+	m2=$(mac web2)
+	echo "$m2" | grep -Eq '^58:9c:fc(:[0-9a-f]{2}){3}$' ||
+	    atf_fail "no MAC in the clone's Devices: \"$m2\""
+	[ "$m" != "$m2" ] || atf_fail "the clone has the MAC $m too"
+	atf_check -o inline:"Devices=\"4,virtio-net,\$LAN,mac=$m2\"\n" \
+	    grep '^Devices=' "$HOME_DIR/vm/web2/set.conf"
+	atf_check -s exit:0 -o empty -e empty kvm check web2
+}
+clone_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 # bad STATUS STDERR NETWORK: create -n NETWORK fails as told, prints
 # nothing on stdout and changes nothing (datasets, files).
 bad()
@@ -589,6 +616,7 @@ atf_init_test_cases()
 	atf_add_test_case tap_only
 	atf_add_test_case tap_bridge
 	atf_add_test_case info
+	atf_add_test_case clone
 	atf_add_test_case interactive
 	atf_add_test_case interactive_none
 	atf_add_test_case bad_names
