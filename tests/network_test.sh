@@ -170,6 +170,15 @@ W
 	atf_check -o inline:"members=em0\n" grep '^members=' root/sim/if/bridge0
 	atf_check -s exit:1 -o empty -e inline:"ifconfig: interface tap0 does not exist\n" \
 	    ifconfig tap0
+
+	# A tap a killed supervisor left on the bridge is no error.
+	atf_check -o empty ifconfig tap0 create
+	atf_check ifconfig bridge0 addm tap0
+	kvm_guest web "poweroff 0.1"
+	: > root/sim/log
+	atf_check -s exit:0 -o ignore -e empty kvm start web
+	atf_check -s exit:1 -o empty grep addm root/sim/log
+	atf_check -o inline:"members=em0\n" grep '^members=' root/sim/if/bridge0
 }
 full_cleanup()
 {
