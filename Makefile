@@ -18,6 +18,7 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/cpu.o src/core/create_text.o src/core/ident.o src/core/json.o \
+		src/core/net.o \
 		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
 		src/core/valid.o src/core/vm.o
@@ -39,7 +40,7 @@ MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/conf_impl.h src/core/cpu.h src/core/create_text.h \
 		src/core/ident.h \
-		src/core/json.h src/core/loaderopts.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
+		src/core/json.h src/core/loaderopts.h src/core/net.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/fault.h \
 		src/host/file.h src/host/functions.h src/host/hook.h \
@@ -158,7 +159,8 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
-		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh
+		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
+		tests/network_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm
