@@ -45,7 +45,7 @@ EOF
 # At host shutdown (faststop) the script only presses the power
 # button: kvm's host script, stopped after it, waits for all the
 # VMs at once and powers off those still running in time for
-# rcshutdown_timeout.
+# rcshutdown_timeout.  Without the host script it waits as stop.
 
 # rc.subr reads the variables set below.
 # shellcheck disable=SC1091,SC2034
@@ -96,7 +96,8 @@ web_stop()
 		echo "web: kvm status failed; stopping the VM anyway" >&2
 		;;
 	esac
-	if [ -n "${rc_fast}" ]; then
+	# Without the host script nothing would wait: wait here then.
+	if [ -n "${rc_fast}" ] && [ -x @HOST@ ]; then
 		@KVM@ shutdown -n web
 		return
 	fi
@@ -157,7 +158,8 @@ expected_file()
 {
 	_out=$1
 	shift
-	expected_web "$@" | sed "s|@KVM@|'$(kvm_self)'|g" > "$_out"
+	expected_web "$@" | sed -e "s|@KVM@|'$(kvm_self)'|g" \
+	    -e "s|@HOST@|'$(rcd)/kvm'|g" > "$_out"
 }
 
 rc_cleanup_all()
@@ -624,6 +626,14 @@ rc_errors_body()
 	    -e inline:"kvm: cannot read kvm.conf\nkvm: cannot read kvm.conf\nweb: kvm status failed; stopping the VM anyway\n" \
 	    sh web.sh faststop
 	atf_check -o match:"^shutdown -n web\$" cat kvm.log
+
+	# No host script to wait for the VMs: faststop waits itself.
+	echo running > state
+	mv "$(rcd)/kvm" host.script
+	rm kvm.log
+	atf_check -s exit:0 -o empty -e empty sh web.sh faststop
+	atf_check -o match:"^shutdown -t 60 web\$" cat kvm.log
+	mv host.script "$(rcd)/kvm"
 
 	# The VM is gone, the script left behind.
 	echo none > state

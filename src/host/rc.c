@@ -130,8 +130,8 @@ sh_quote(const char *s)
 
 /*
  * The script, with @WORD@ tokens for the VM name, its rc.conf prefix,
- * kvm's quoted path, the header fields (with their leading blank) and
- * the default timeout.
+ * the quoted paths of kvm and of the host script, the header fields
+ * (with their leading blank) and the default timeout.
  *
  * Facts of FreeBSD's libexec/rc it relies on:
  * - rc.shutdown runs "run_rc_script $_rc_elem faststop" for each script
@@ -167,7 +167,7 @@ RC_MARKER "@NAME@\n"
 "# At host shutdown (faststop) the script only presses the power\n"
 "# button: kvm's host script, stopped after it, waits for all the\n"
 "# VMs at once and powers off those still running in time for\n"
-"# rcshutdown_timeout.\n"
+"# rcshutdown_timeout.  Without the host script it waits as stop.\n"
 "\n"
 "# rc.subr reads the variables set below.\n"
 "# shellcheck disable=SC1091,SC2034\n"
@@ -218,7 +218,8 @@ RC_MARKER "@NAME@\n"
 "\t\techo \"@NAME@: kvm status failed; stopping the VM anyway\" >&2\n"
 "\t\t;;\n"
 "\tesac\n"
-"\tif [ -n \"${rc_fast}\" ]; then\n"
+"\t# Without the host script nothing would wait: wait here then.\n"
+"\tif [ -n \"${rc_fast}\" ] && [ -x @HOST@ ]; then\n"
 "\t\t@KVM@ shutdown -n @NAME@\n"
 "\t\treturn\n"
 "\tfi\n"
@@ -287,11 +288,12 @@ char *
 rc_text(const struct kvm_ctx *ctx, const char *name,
     const struct rc_fields *rf)
 {
-	char var[KVM_NAME_MAX + 1], timeout[16], *text;
+	char var[KVM_NAME_MAX + 1], timeout[16], host[PATH_MAX], *text;
 	struct { const char *tok; char *val; } sub[] = {
 		{ "@NAME@", NULL }, { "@VAR@", NULL }, { "@KVM@", NULL },
 		{ "@REQUIRE@", NULL }, { "@BEFORE@", NULL },
 		{ "@KEYWORD@", NULL }, { "@TIMEOUT@", NULL },
+		{ "@HOST@", NULL },
 	};
 	const size_t nsub = sizeof(sub) / sizeof(sub[0]);
 	const char *p;
@@ -307,6 +309,9 @@ rc_text(const struct kvm_ctx *ctx, const char *name,
 	sub[4].val = rc_blank_words(rf->rf_before);
 	sub[5].val = rc_blank_words(rf->rf_keyword);
 	sub[6].val = strdup(timeout);
+	if (rc_path(ctx, RC_HOST_NAME, host, sizeof(host)) == -1)
+		host[0] = '\0';	/* reported; the script then waits */
+	sub[7].val = sh_quote(host);
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		err(1, "open_memstream");
 	for (p = rc_template; *p != '\0'; ) {

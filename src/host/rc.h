@@ -1,7 +1,8 @@
 /*
  * rc.h: kvm's rc.d script for a VM, ROOT/usr/local/etc/rc.d/NAME.  kvm reads, rewrites or removes only a
  * script carrying its marker line for that very VM ("# kvm rc.d script
- * for VM NAME").
+ * for VM NAME").  Its host script, rc.d/kvm ("# kvm host rc.d script"),
+ * loads the modules at boot and stops all VMs at host shutdown.
  */
 #ifndef KVM_HOST_RC_H
 #define KVM_HOST_RC_H
