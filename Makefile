@@ -20,7 +20,7 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/cpu.o src/core/create_text.o src/core/ident.o src/core/json.o \
 		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
-		src/core/valid.o src/core/vm.o
+		src/core/valid.o src/core/vm.o src/core/cloudinit.o
 HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/functions.o src/host/hook.o src/host/journal.o \
 		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
@@ -28,7 +28,7 @@ HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/replicate.o src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmload.o \
-		src/host/vncport.o src/host/zfs.o
+		src/host/vncport.o src/host/zfs.o src/host/cloudinit.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
 		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_info.o \
 		src/cmd/cmd_insert.o src/cmd/cmd_install.o src/cmd/cmd_rc.o \
@@ -49,7 +49,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
-		src/cmd/cmd.h
+		src/cmd/cmd.h src/core/cloudinit.h src/host/cloudinit.h
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
 SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
