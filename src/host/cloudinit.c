@@ -12,6 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include "host/cloudinit.h"
 #include "core/cloudinit.h"
+#include "core/siphash.h"
 #include "core/util.h"
 #include "core/vm.h"
 #include "host/file.h"
@@ -241,6 +243,7 @@ struct seed {
 	char	s_net[PATH_MAX];
 	char	s_iso[PATH_MAX];	/* DIR/cidata.iso */
 	char	s_tmp[PATH_MAX];	/* DIR/.cidata.iso.new */
+	char	s_sum[PATH_MAX];	/* DIR/cidata.sum */
 };
 
 static int
@@ -256,7 +259,8 @@ seed_paths(const struct vm *vm, struct seed *s)
 	    s->s_cidir) == -1 ||
 	    pathf(s->s_iso, sizeof(s->s_iso), "%s/cidata.iso", vm->dir) == -1 ||
 	    pathf(s->s_tmp, sizeof(s->s_tmp), "%s/.cidata.iso.new",
-	    vm->dir) == -1)
+	    vm->dir) == -1 ||
+	    pathf(s->s_sum, sizeof(s->s_sum), "%s/cidata.sum", vm->dir) == -1)
 		return -1;
 	return 0;
 }
@@ -277,42 +281,55 @@ same_text(const char *path, const char *text)
 	return same;
 }
 
-/* 1 if a is later than b. */
-static int
-later(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 /*
- * 1 if the ISO is missing or older than the seed directory or a file
- * in it (a changed user-data, a vendor-data added, a file removed).
+ * The seed's sum: SipHash of every file of cloud-init/ (name, length,
+ * bytes, in name order), as hex.  Kept in cidata.sum after a build, it
+ * says what the ISO was built from; file times would not do, as
+ * zfs-fuse keeps them to the second.  0, or -1 (reported).
  */
 static int
-iso_old(const struct seed *s)
+seed_sum(const struct seed *s, char *out, size_t sz)
 {
-	char p[PATH_MAX];
-	struct stat iso, st;
-	struct dirent *de;
-	DIR *d;
-	int old = 0;
+	static const uint64_t key[2] = { 0x6b766d2063696461ULL, 0x7461ULL };
+	struct dirent **de;
+	char p[PATH_MAX], *buf, *all = NULL;
+	size_t len, alen;
+	FILE *fp;
+	int i, n;
 
-	if (stat(s->s_iso, &iso) == -1 || stat(s->s_cidir, &st) == -1 ||
-	    later(&st.st_mtim, &iso.st_mtim))
-		return 1;
-	if ((d = opendir(s->s_cidir)) == NULL)
-		return 1;
-	while (!old && (de = readdir(d)) != NULL) {
-		/* ".." changes with every file of the VM's directory. */
-		if (de->d_name[0] == '.' ||
-		    (size_t)snprintf(p, sizeof(p), "%s/%s", s->s_cidir,
-		    de->d_name) >= sizeof(p) || stat(p, &st) == -1)
-			continue;
-		old = later(&st.st_mtim, &iso.st_mtim);
+	if ((n = scandir(s->s_cidir, &de, NULL, alphasort)) == -1) {
+		warn("%s", s->s_cidir);
+		return -1;
 	}
-	closedir(d);
-	return old;
+	if ((fp = open_memstream(&all, &alen)) == NULL)
+		err(1, "open_memstream");
+	for (i = 0; i < n; i++) {
+		if (de[i]->d_name[0] != '.' && (size_t)snprintf(p, sizeof(p),
+		    "%s/%s", s->s_cidir, de[i]->d_name) < sizeof(p) &&
+		    file_read(p, &buf, &len) == 0) {
+			fprintf(fp, "%s%c%zu%c", de[i]->d_name, '\0', len,
+			    '\0');
+			fwrite(buf, 1, len, fp);
+			free(buf);
+		}
+		free(de[i]);
+	}
+	free(de);
+	if (ferror(fp) || fclose(fp) != 0)
+		err(1, "open_memstream");
+	snprintf(out, sz, "%016jx\n", (uintmax_t)siphash24(key, all, alen));
+	free(all);
+	return 0;
+}
+
+/* 1 if the ISO is there and was built from the files as they are. */
+static int
+iso_current(const struct seed *s)
+{
+	char sum[32];
+
+	return access(s->s_iso, F_OK) == 0 && seed_sum(s, sum,
+	    sizeof(sum)) == 0 && same_text(s->s_sum, sum);
 }
 
 int
@@ -327,7 +344,7 @@ cloudinit_stale(const struct vm *vm)
 	meta = ci_meta_data(vm);
 	net = ci_network_config(vm);
 	stale = !same_text(s.s_meta, meta) || !same_text(s.s_net, net) ||
-	    access(s.s_user, F_OK) == -1 || iso_old(&s);
+	    access(s.s_user, F_OK) == -1 || !iso_current(&s);
 	free(meta);
 	free(net);
 	return stale;
@@ -372,11 +389,13 @@ cloudinit_seed(const struct kvm_ctx *ctx, const struct vm *vm)
 	struct seed s;
 	char *av[] = { "makefs", "-t", "cd9660", "-o",
 	    "rockridge,label=cidata", NULL, NULL, NULL };
+	char sum[32];
 	int st;
 
-	if (seed_paths(vm, &s) == -1 || seed_inputs(vm, &s) == -1)
+	if (seed_paths(vm, &s) == -1 || seed_inputs(vm, &s) == -1 ||
+	    seed_sum(&s, sum, sizeof(sum)) == -1)
 		return -1;
-	if (!iso_old(&s))
+	if (access(s.s_iso, F_OK) == 0 && same_text(s.s_sum, sum))
 		return 0;
 	av[5] = s.s_tmp;
 	av[6] = s.s_cidir;
@@ -393,5 +412,8 @@ cloudinit_seed(const struct kvm_ctx *ctx, const struct vm *vm)
 		(void)unlink(s.s_tmp);
 		return -1;
 	}
+	/* Last: a crash before it leaves a sum that asks for a rebuild. */
+	if (file_write_atomic(s.s_sum, sum, strlen(sum), 0644) == -1)
+		return -1;
 	return 1;
 }

@@ -39,8 +39,9 @@ int	 cloudinit_disk(const struct kvm_ctx *, const char *name,
  * Bring the seed up to date: meta-data and network-config rewritten
  * when the VM's name, UUID or network devices changed them, user-data
  * "#cloud-config" when there is none, and cidata.iso rebuilt (makefs)
- * when it is missing or older than one of them.  1 when it was
- * (re)built, 0 when current, -1 after one message.
+ * when it is missing or the files of cloud-init/ are no longer those
+ * it was built from (their sum, kept in DIR/cidata.sum).  1 when it
+ * was (re)built, 0 when current, -1 after one message.
  */
 int	 cloudinit_seed(const struct kvm_ctx *, const struct vm *);
 /* 1 if cloudinit_seed would change something, 0 if not. */
