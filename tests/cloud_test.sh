@@ -52,7 +52,7 @@ uuid_of()
 # size_is FILE BYTES
 size_is()
 {
-	_s=$(ls -ln "$1" | awk '{ print $5 }')
+	_s=$(wc -c < "$1" | tr -d ' ')
 	[ "$_s" = "$2" ] || atf_fail "$1 has $_s bytes, not $2"
 }
 
