@@ -295,6 +295,34 @@ failed_seed_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case killed cleanup
+killed_head()
+{
+	atf_set descr "a cloud create killed (kill -9) after the disk is written is undone by the next command"
+	atf_set require.user root
+}
+killed_body()
+{
+	need_iso_tools
+	kvm_setup
+	mkimage img.raw
+	kvm_state > before
+	# Step 6 of a cloud create: the disk and run written, the seed not.
+	atf_check -s signal:9 -o ignore -e empty env KVM_FAULT=create:6 \
+	    kvm create -y -m 256M -s 64M -I "$(pwd)/img.raw" web
+	atf_check -o match:"^$POOL/kvm/vm/web\$" zfs list -H -o name -r "$POOL"
+	atf_check -s exit:1 \
+	    -e inline:"kvm: web: undid an interrupted create\nkvm: web: no such VM\n" \
+	    kvm check web
+	kvm_state > after
+	atf_check cmp before after
+}
+killed_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case raw
@@ -303,4 +331,5 @@ atf_init_test_cases()
 	atf_add_test_case rebuild
 	atf_add_test_case bad
 	atf_add_test_case failed_seed
+	atf_add_test_case killed
 }

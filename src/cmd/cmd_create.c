@@ -423,9 +423,11 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 	if (pathf(path, sizeof(path), "%s/run", dir) == -1 ||
 	    file_write_atomic(path, run, strlen(run), 0644) == -1)
 		return -1;
-	fault_point("create");
-	if (c->image != NULL && create_seed(c, dir, setconf) == -1)
-		return -1;
+	if (c->image != NULL) {
+		fault_point("create");
+		if (create_seed(c, dir, setconf) == -1)
+			return -1;
+	}
 	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/set.conf", dir) == -1 ||
 	    file_write_atomic(path, setconf, strlen(setconf), 0644) == -1)
