@@ -58,7 +58,7 @@ SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
 		tests/supervise_test tests/cmd_test tests/settings_test \
-		tests/pciconf_test
+		tests/pciconf_test tests/cloudinit_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
 		tests/settingsdump
@@ -101,6 +101,10 @@ tests/settings_test: tests/settings_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/pciconf_test: tests/pciconf_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/pciconf_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/cloudinit_test: tests/cloudinit_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/cloudinit_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/cloudinit_test.o: tests/cloudinit_test.c $(HEADERS) config.mk
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cloudinit_test.c -o $@
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
