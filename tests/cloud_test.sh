@@ -83,6 +83,8 @@ raw_body()
 	atf_check -o not-match:network-config isoinfo -R -f -i "$dir/cidata.iso"
 	atf_check -o match:"^cloud-init: +$dir/cidata.iso \(hostname web, instance-id iid-$uuid\)$" \
 	    kvm info web
+	atf_check -o match:"\"cloud_init\":\{\"iso\":\"$dir/cidata.iso\",\"hostname\":\"web\",\"instance_id\":\"iid-$uuid\",\"stale\":false\}" \
+	    kvm info -j web
 	kvm_guest web "poweroff 0.1"
 	atf_check -s exit:0 -o save:out -e empty kvm start web
 	atf_check -o match:" -s 28,ahci-cd,$dir/cidata.iso,ro " cat out
