@@ -285,7 +285,8 @@ same_text(const char *path, const char *text)
  * The seed's sum: SipHash of every file of cloud-init/ (name, length,
  * bytes, in name order), as hex.  Kept in cidata.sum after a build, it
  * says what the ISO was built from; file times would not do, as
- * zfs-fuse keeps them to the second.  0, or -1 (reported).
+ * zfs-fuse keeps them to the second.  0, or -1 with errno set (a file
+ * that cannot be read, e.g. user-data for "kvm info" as another user).
  */
 static int
 seed_sum(const struct seed *s, char *out, size_t sz)
@@ -295,22 +296,23 @@ seed_sum(const struct seed *s, char *out, size_t sz)
 	char p[PATH_MAX], *buf, *all = NULL;
 	size_t len, alen;
 	FILE *fp;
-	int i, n;
+	int i, n, r = 0;
 
-	if ((n = scandir(s->s_cidir, &de, NULL, alphasort)) == -1) {
-		warn("%s", s->s_cidir);
+	if ((n = scandir(s->s_cidir, &de, NULL, alphasort)) == -1)
 		return -1;
-	}
 	if ((fp = open_memstream(&all, &alen)) == NULL)
 		err(1, "open_memstream");
 	for (i = 0; i < n; i++) {
-		if (de[i]->d_name[0] != '.' && (size_t)snprintf(p, sizeof(p),
-		    "%s/%s", s->s_cidir, de[i]->d_name) < sizeof(p) &&
-		    file_read(p, &buf, &len) == 0) {
-			fprintf(fp, "%s%c%zu%c", de[i]->d_name, '\0', len,
-			    '\0');
-			fwrite(buf, 1, len, fp);
-			free(buf);
+		if (r == 0 && de[i]->d_name[0] != '.' &&
+		    (size_t)snprintf(p, sizeof(p), "%s/%s", s->s_cidir,
+		    de[i]->d_name) < sizeof(p)) {
+			if ((r = file_read(p, &buf, &len)) == 0) {
+				fprintf(fp, "%s%c%zu%c", de[i]->d_name, '\0',
+				    len, '\0');
+				fwrite(buf, 1, len, fp);
+				free(buf);
+			} else if (errno == EISDIR)
+				r = 0;
 		}
 		free(de[i]);
 	}
@@ -319,17 +321,21 @@ seed_sum(const struct seed *s, char *out, size_t sz)
 		err(1, "open_memstream");
 	snprintf(out, sz, "%016jx\n", (uintmax_t)siphash24(key, all, alen));
 	free(all);
-	return 0;
+	return r;
 }
 
-/* 1 if the ISO is there and was built from the files as they are. */
+/*
+ * 1 if the ISO is there and was built from the files as they are, or
+ * when that cannot be told (a file this user cannot read).
+ */
 static int
 iso_current(const struct seed *s)
 {
 	char sum[32];
 
-	return access(s->s_iso, F_OK) == 0 && seed_sum(s, sum,
-	    sizeof(sum)) == 0 && same_text(s->s_sum, sum);
+	if (access(s->s_iso, F_OK) == -1)
+		return 0;
+	return seed_sum(s, sum, sizeof(sum)) == -1 || same_text(s->s_sum, sum);
 }
 
 int
@@ -392,9 +398,12 @@ cloudinit_seed(const struct kvm_ctx *ctx, const struct vm *vm)
 	char sum[32];
 	int st;
 
-	if (seed_paths(vm, &s) == -1 || seed_inputs(vm, &s) == -1 ||
-	    seed_sum(&s, sum, sizeof(sum)) == -1)
+	if (seed_paths(vm, &s) == -1 || seed_inputs(vm, &s) == -1)
 		return -1;
+	if (seed_sum(&s, sum, sizeof(sum)) == -1) {
+		warn("%s: %s", vm->name, s.s_cidir);
+		return -1;
+	}
 	if (access(s.s_iso, F_OK) == 0 && same_text(s.s_sum, sum))
 		return 0;
 	av[5] = s.s_tmp;
