@@ -7,6 +7,8 @@
  * VM exists only once it is complete.  A failure at any step destroys
  * the new dataset, and so does the next command after a crash (the
  * intent journal, recover.c).  The text of set.conf and run is create_text.c's.
+ * With -I the disk is a cloud image and the dataset gets a cloud-init
+ * seed (host/cloudinit.c), within the same journal.
  */
 #include <sys/stat.h>
 
