@@ -183,6 +183,17 @@ rebuild_body()
 	atf_check -s exit:0 -o save:out -e empty kvm start db
 	atf_check -o match:"seed built" cat out
 	iso_check "$dir/cidata.iso" user-data "#cloud-config\npackages: [nginx]\n"
+	# A clone is a new instance: its own UUID, so its own instance-id.
+	atf_check -s exit:0 -o ignore -e empty kvm clone db db2
+	uuid2=$(uuid_of db2)
+	if [ -z "$uuid2" ] || [ "$uuid2" = "$uuid" ]; then
+		atf_fail "clone kept the UUID"
+	fi
+	sed -i.bak '/^Devices=/d' "$HOME_DIR/vm/db2/set.conf"
+	kvm_guest db2 "poweroff 0.1"
+	atf_check -s exit:0 -o match:"^db2: cloud-init seed built" -e empty \
+	    kvm start db2
+	iso_check "$HOME_DIR/vm/db2/cidata.iso" meta-data "instance-id: iid-$uuid2\nlocal-hostname: db2\n"
 }
 rebuild_cleanup()
 {
