@@ -26,6 +26,7 @@
 #include "core/pciconf.h"
 #include "core/settings.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
 #include "host/conffile.h"
 #include "host/file.h"
 #include "host/paths.h"
@@ -445,6 +446,10 @@ text_disk(const struct info *in)
 		line("disk size", "%s, %s allocated", a, b);
 	}
 	line(label("Iso"), "%s", vm->iso[0] != '\0' ? vm->iso : "none");
+	if (vm->cloudinit)
+		line("cloud-init", "%s/cidata.iso (hostname %s, instance-id "
+		    "iid-%s%s)", vm->dir, vm->name, vm->uuid,
+		    cloudinit_stale(vm) ? "; rebuilt at next start" : "");
 }
 
 static void
@@ -531,6 +536,22 @@ static void
 json_opt(struct json *js, const char *key, const char *v)
 {
 	json_string(js, key, v[0] != '\0' ? v : NULL);
+}
+
+/* The seed: where, what the guest is told, whether start rebuilds it. */
+static void
+json_cloudinit(struct json *js, const struct vm *vm)
+{
+	char iso[PATH_MAX + 16], iid[64];
+
+	snprintf(iso, sizeof(iso), "%s/cidata.iso", vm->dir);
+	snprintf(iid, sizeof(iid), "iid-%s", vm->uuid);
+	json_object_open(js, "cloud_init");
+	json_string(js, "iso", iso);
+	json_string(js, "hostname", vm->name);
+	json_string(js, "instance_id", iid);
+	json_bool(js, "stale", cloudinit_stale(vm));
+	json_object_close(js);
 }
 
 static void
@@ -624,6 +645,8 @@ json_print(const struct info *in)
 	json_opt(&js, "uuid", vm->uuid);
 	json_disk(&js, in);
 	json_opt(&js, "iso", vm->iso);
+	if (vm->cloudinit)
+		json_cloudinit(&js, vm);
 	json_devices(&js, in);
 	json_string(&js, "com", in->com);
 	json_opt(&js, "console", in->console);
