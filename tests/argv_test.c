@@ -69,7 +69,12 @@
 	X(cpu_topology_pin) X(cpu_sockets) X(bad_topology_product)	\
 	X(bad_topology_key) X(bad_topology_twice) X(bad_topology_zero)	\
 	X(bad_pin_vcpu) X(bad_pin_syntax) X(bad_pin_host) X(bad_pin_twice)	\
-	X(bad_topology_divide)
+	X(bad_topology_divide)						\
+	X(disks_files) X(disks_devices) X(bad_disks_slot_devices)	\
+	X(bad_disks_slot_twice) X(bad_disks_slot_iso)			\
+	X(bad_disks_slot_range) X(bad_disks_driver) X(bad_disks_path)	\
+	X(bad_disks_path_abs) X(bad_disks_fields) X(bad_disks_serial)	\
+	X(bad_disks_main) X(bad_disks_twice) X(bad_disks_own)
 
 static char *
 slurp(const char *path)
