@@ -158,7 +158,8 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
-		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh
+		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
+		tests/disk_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm
