@@ -250,6 +250,36 @@ zvol_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case clone cleanup
+clone_head()
+{
+	atf_set descr "a clone has the same extra disks, files, drivers and slots, with new serials"
+	atf_set require.user root
+}
+clone_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	atf_check -o ignore kvm disk add web 1G
+	# A hand-written entry, appended through a $Disks reference.
+	# shellcheck disable=SC2016
+	echo 'Disks="$Disks data:virtio-blk::20"' >> "$HOME_DIR/vm/web/set.conf"
+	truncate -s 1M "$HOME_DIR/vm/web/data"
+	atf_check -o ignore -e ignore kvm clone web web2
+	old=$(disks web)
+	new=$(disks web2)
+	atf_check -o match:'^disk1:nvme:[A-Z0-9]{20}:27 data:virtio-blk::20$' \
+	    echo "$new"
+	atf_check test "$(field 3 "${old%% *}")" != "$(field 3 "${new%% *}")"
+	check_size "$HOME_DIR/vm/web2/disk1" 1073741824
+	atf_check -o match:"^disk1  +27  +nvme " kvm disk list web2
+}
+clone_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case bad cleanup
 bad_head()
 {
@@ -333,6 +363,7 @@ atf_init_test_cases()
 	atf_add_test_case running
 	atf_add_test_case list
 	atf_add_test_case zvol
+	atf_add_test_case clone
 	atf_add_test_case bad
 	atf_add_test_case bad_setconf
 }

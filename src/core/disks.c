@@ -5,12 +5,14 @@
  * the same controller at the same address at every start, whatever is
  * added or removed around it.
  */
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/disks.h"
 #include "core/common.h"
+#include "core/ident.h"
 #include "core/valid.h"
 #include "core/vm.h"
 
@@ -282,6 +284,30 @@ disks_next_slot(const struct vm *vm)
 			return s;
 	}
 	return 0;
+}
+
+char *
+disks_reserial(const struct vm *vm)
+{
+	const struct vm_disk *k;
+	char ser[KVM_SERIAL_LEN + 1], *s = NULL, *t;
+	size_t i;
+
+	for (i = 0; i < vm->ndisks; i++) {
+		k = &vm->disks[i];
+		ser[0] = '\0';
+		if (k->vd_serial[0] != '\0')
+			ident_serial(ser, sizeof(ser));
+		if (asprintf(&t, "%s%s%s:%s:%s:%u", s != NULL ? s : "",
+		    s != NULL ? " " : "", disks_name(k), k->vd_driver, ser,
+		    k->vd_slot) == -1)
+			err(1, NULL);
+		free(s);
+		s = t;
+	}
+	if (s == NULL && (s = strdup("")) == NULL)
+		err(1, NULL);
+	return s;
 }
 
 void

@@ -32,6 +32,11 @@ const char	*disks_name(const struct vm_disk *);
  * DISKS_SLOT_LOW that no Devices or Disks entry uses; 0 when none is.
  */
 unsigned	 disks_next_slot(const struct vm *);
+/*
+ * Disks as vm has it with a new serial drawn for every entry that has
+ * one (what a clone gets: identities are never shared); caller frees.
+ */
+char		*disks_reserial(const struct vm *);
 /* A size as zfs prints it: 512B, 64M, 1.50G, 15.2G. */
 void		 disks_human(uint64_t bytes, char *buf, size_t bufsz);
 
