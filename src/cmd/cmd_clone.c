@@ -333,6 +333,7 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	struct vm vm;
 	char path[PATH_MAX], e[KVM_ERR_MAX], uuid[40];
 	char serial[KVM_SERIAL_LEN + 1], tmpl[PATH_MAX];
+	size_t i;
 	int r = -1;
 
 	if (pathf(path, sizeof(path), "%s/set.conf", op->co_newdir) == -1)
@@ -371,6 +372,11 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	    !clone_inside(op->co_newdir, vm.disk))
 		warnx("%s: disk %s is outside the VM's dataset: the clone "
 		    "shares it with %s", op->co_new, vm.disk, op->co_src);
+	for (i = 0; r == 0 && i < vm.ndisks; i++)
+		if (vm.disks[i].vd_off == 0)	/* a zvol of Disks */
+			warnx("%s: disk %s is outside the VM's dataset: the "
+			    "clone shares it with %s", op->co_new,
+			    vm.disks[i].vd_path, op->co_src);
 	free(cc.cc_ids);
 	vm_free(&vm);
 	conf_free(c);
