@@ -74,7 +74,8 @@
 	X(bad_disks_slot_twice) X(bad_disks_slot_iso)			\
 	X(bad_disks_slot_range) X(bad_disks_driver) X(bad_disks_path)	\
 	X(bad_disks_path_abs) X(bad_disks_fields) X(bad_disks_serial)	\
-	X(bad_disks_main) X(bad_disks_twice) X(bad_disks_own)
+	X(bad_disks_main) X(bad_disks_twice) X(bad_disks_own)		\
+	X(bad_disks_zvol_dots)
 
 static char *
 slurp(const char *path)

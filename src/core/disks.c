@@ -76,9 +76,20 @@ path_ok(const char *p, size_t n)
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789._-";
 
-	if (n > sizeof(zvol) - 1 && strncmp(p, zvol, sizeof(zvol) - 1) == 0)
-		return memchr(p, ',', n) == NULL;
-	return n > 0 && *p != '.' && strspn(p, chars) >= n;
+	const char *v = p + sizeof(zvol) - 1;
+	size_t i;
+
+	if (n <= sizeof(zvol) - 1 || strncmp(p, zvol, sizeof(zvol) - 1) != 0)
+		return n > 0 && *p != '.' && strspn(p, chars) >= n;
+	/* POOL/VOLUME...: ZFS name characters, no empty or dot component */
+	n -= sizeof(zvol) - 1;
+	for (i = 0; i < n; i++)
+		if (v[i] != '/' && strchr(chars, v[i]) == NULL)
+			return 0;
+	for (i = 0; i < n; i++)
+		if ((i == 0 || v[i - 1] == '/') && (v[i] == '/' || v[i] == '.'))
+			return 0;
+	return v[n - 1] != '/';
 }
 
 /* PATH, not one of kvm's own files, made absolute in k->vd_path. */
@@ -94,7 +105,7 @@ dent_path(struct dent *d, struct vm_disk *k, const char *p, size_t n)
 	if (!path_ok(p, n)) {
 		snprintf(msg, sizeof(msg), "PATH must be a file name in the "
 		    "VM's directory (letters, digits, '.', '_', '-') or a "
-		    "/dev/zvol/ path, not \"%.*s\"", (int)n, p);
+		    "/dev/zvol/POOL/VOLUME path, not \"%.*s\"", (int)n, p);
 		return dent_err(d, msg);
 	}
 	for (i = 0; own[i] != NULL; i++)
