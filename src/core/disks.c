@@ -75,7 +75,6 @@ path_ok(const char *p, size_t n)
 	static const char zvol[] = "/dev/zvol/";
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789._-";
-
 	const char *v = p + sizeof(zvol) - 1;
 	size_t i;
 
@@ -167,8 +166,11 @@ dent_serial(struct dent *d, struct vm_disk *k, const char *p, size_t n)
 /*
  * SLOT: one of bus 0's slots (pci_emul.c takes 0-31), below those kvm
  * keeps for itself at the top (28 to 31) and not the main disk's or the
- * ISO's; each disk is function 0 of its own slot, so no guest has to
- * probe functions of a multi-function slot to find it.
+ * ISO's.  Each disk is function 0 of its own slot.  Functions 1-7 of
+ * the main disk's slot would work too (pci_emul.c sets the header's
+ * multi-function bit when a slot has more than one function,
+ * pci_emul_hdrtype_fixup), but would tie every disk to slot 2 and ask
+ * each guest's firmware to probe functions; slots are plenty.
  */
 static int
 dent_slot(struct dent *d, struct vm_disk *k, const char *p)
