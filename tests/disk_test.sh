@@ -206,6 +206,9 @@ EOF
 	printf '%s' "[{\"name\":\"disk\",\"path\":\"$dir/disk\",\"driver\":\"nvme\",\"size\":67108864,\"used\":$u1,\"serial\":\"MAINSERIAL01\",\"slot\":2},{\"name\":\"data.img\",\"path\":\"$dir/data.img\",\"driver\":\"virtio-blk\",\"size\":3221225472,\"used\":$u2,\"serial\":\"SER-1\",\"slot\":20},{\"name\":\"gone\",\"path\":\"$dir/gone\",\"driver\":\"ahci-hd\",\"size\":null,\"used\":null,\"serial\":null,\"slot\":7}]" > want.json
 	atf_check -s exit:0 -o save:out.json -e empty kvm disk list -j web
 	atf_check -o file:want.json tr -d '\n' < out.json
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: web: $dir/gone: No such file or directory\n" \
+	    kvm disk grow web gone 1G
 	# A start needs every disk's file.
 	atf_check -s exit:1 -o empty \
 	    -e inline:"kvm: web: disk $dir/gone: No such file or directory\n" \

@@ -251,13 +251,17 @@ static int
 disk_cur_size(const struct kvm_ctx *ctx, const char *name,
     const struct disk_row *r, uint64_t *size)
 {
+	struct stat st;
 	uint64_t used;
 	int s;
 
-	if ((s = disk_size(ctx, r->dr_path, size, &used)) == 1)
-		warnx("%s: %s: %s is not a file or a zvol", name, r->dr_name,
-		    r->dr_path);
-	return s == 0 ? 0 : -1;
+	if ((s = disk_size(ctx, r->dr_path, size, &used)) != 1)
+		return s;
+	if (stat(r->dr_path, &st) == -1)
+		warn("%s: %s", name, r->dr_path);
+	else
+		warnx("%s: %s is not a file or a zvol", name, r->dr_path);
+	return -1;
 }
 
 /* grow under the held lock (the VM stopped), vm loaded; exit status. */
