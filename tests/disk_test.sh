@@ -366,6 +366,43 @@ bad_setconf_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case full cleanup
+full_head()
+{
+	atf_set descr "disk add refuses a ninth disk and a VM whose slots 4 to 27 are taken"
+	atf_set require.user root
+}
+full_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	kvm_mkvm db
+	e=
+	for n in 1 2 3 4 5 6 7 8; do
+		e="$e d$n:nvme::$((27 - n))"
+	done
+	echo "Disks=\"$e\"" >> "$HOME_DIR/vm/web/set.conf"
+	d=
+	for n in $(seq 4 27); do
+		d="$d $n,virtio-rnd"
+	done
+	echo "Devices=\"$d\"" >> "$HOME_DIR/vm/db/set.conf"
+	kvm_state > before
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: web: already has 8 extra disks, the most Disks holds\n" \
+	    kvm disk add web 1G
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: db: no free PCI slot for a disk (4 to 27 are all used)\n" \
+	    kvm disk add db 1G
+	kvm_state > after
+	atf_check cmp before after
+}
+full_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case add
@@ -376,4 +413,5 @@ atf_init_test_cases()
 	atf_add_test_case clone
 	atf_add_test_case bad
 	atf_add_test_case bad_setconf
+	atf_add_test_case full
 }
