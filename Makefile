@@ -18,6 +18,7 @@ CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
 		src/core/cpu.o src/core/create_text.o src/core/disks.o src/core/ident.o src/core/json.o \
+		src/core/net.o \
 		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
 		src/core/valid.o src/core/vm.o
@@ -27,7 +28,7 @@ HOST_OBJS =	src/host/conffile.o src/host/disk.o src/host/fault.o src/host/file.o
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/replicate.o src/host/runtime.o \
 		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
-		src/host/tty.o src/host/undo.o src/host/vmload.o \
+		src/host/tty.o src/host/undo.o src/host/vmdestroy.o src/host/vmload.o \
 		src/host/vncport.o src/host/zfs.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
 		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_disk.o src/cmd/cmd_info.o \
@@ -39,7 +40,7 @@ MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/core/conf.h src/core/conf_impl.h src/core/cpu.h src/core/create_text.h src/core/disks.h \
 		src/core/ident.h \
-		src/core/json.h src/core/loaderopts.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
+		src/core/json.h src/core/loaderopts.h src/core/net.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
 		src/core/vm.h src/host/conffile.h src/host/disk.h src/host/fault.h \
 		src/host/file.h src/host/functions.h src/host/hook.h \
@@ -47,7 +48,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h src/host/replicate.h \
 		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
-		src/host/sysrc.h src/host/tty.h src/host/undo.h \
+		src/host/sysrc.h src/host/tty.h src/host/undo.h src/host/vmdestroy.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
 		src/cmd/cmd.h
 
@@ -159,7 +160,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
 		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
-		tests/disk_test.sh
+		tests/network_test.sh tests/disk_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

@@ -7,6 +7,8 @@
  * VM exists only once it is complete.  A failure at any step destroys
  * the new dataset, and so does the next command after a crash (the
  * intent journal, recover.c).  The text of set.conf and run is create_text.c's.
+ * The network (-n tap[,bridge[,uplink]], or three questions after the
+ * others) is checked by core/net.c.
  */
 #include <sys/stat.h>
 
@@ -24,6 +26,7 @@
 #include "core/common.h"
 #include "core/conf.h"
 #include "core/create_text.h"
+#include "core/net.h"
 #include "core/settings.h"
 #include "core/util.h"
 #include "core/valid.h"
@@ -44,6 +47,7 @@ struct create {
 	struct kvm_ctx		*ctx;
 	const char		*name;
 	const char		*flag[NQ];	/* as given, NULL if not */
+	const char		*netflag;	/* -n, NULL if not given */
 	struct create_settings	 cs;		/* the checked values */
 };
 
@@ -263,6 +267,28 @@ trim(char *s)
 }
 
 /*
+ * Print "PROMPT [DEFAULT]: " and read the answer into *line, trimmed;
+ * an empty answer is dflt.  NULL at end of input (reported).
+ */
+static const char *
+answer(const struct create *c, const char *prompt, const char *dflt,
+    char **line, size_t *cap)
+{
+	const char *a;
+
+	printf("%s [%s]: ", prompt, *dflt != '\0' ? dflt : "none");
+	fflush(stdout);
+	if (getline(line, cap, stdin) == -1) {
+		putchar('\n');
+		fflush(stdout);
+		warnx("%s: aborted, nothing created", c->name);
+		return NULL;
+	}
+	a = trim(*line);
+	return *a == '\0' ? dflt : a;
+}
+
+/*
  * Ask question q until the answer passes its check; an empty answer is
  * the default.  Returns 0, or -1 at end of input (reported).
  */
@@ -273,27 +299,49 @@ ask(struct create *c, enum question q)
 	char err[KVM_ERR_MAX], *line = NULL;
 	const char *a;
 	size_t cap = 0;
+	int r = 0;
 
 	for (;;) {
-		printf("%s [%s]: ", sa->sa_prompt,
-		    *sa->sa_default != '\0' ? sa->sa_default : "none");
-		fflush(stdout);
-		if (getline(&line, &cap, stdin) == -1) {
-			free(line);
-			putchar('\n');
-			fflush(stdout);
-			warnx("%s: aborted, nothing created", c->name);
-			return -1;
+		if ((a = answer(c, sa->sa_prompt, sa->sa_default, &line,
+		    &cap)) == NULL) {
+			r = -1;
+			break;
 		}
-		a = trim(line);
-		if (*a == '\0')
-			a = sa->sa_default;
 		if (questions[q].check(c, a, err, sizeof(err)) == 0)
 			break;
 		warnx("%s: %s", c->name, err);
 	}
 	free(line);
-	return 0;
+	return r;
+}
+
+/*
+ * The network's three questions, each asked until its answer passes;
+ * an empty answer ends them (no tap: no network; no bridge: no
+ * uplink).  Returns 0, or -1 at end of input (reported).
+ */
+static int
+ask_net(struct create *c)
+{
+	static const char *const prompts[] = {
+	    "Network: tap for the guest, e.g. tap0",
+	    "Bridge for the tap, made when missing, e.g. bridge0",
+	    "Uplink, the host's interface on the bridge, e.g. em0" };
+	char err[KVM_ERR_MAX], *line = NULL;
+	const char *a = "";
+	size_t cap = 0;
+	int r;
+
+	for (r = NET_TAP; r <= NET_UPLINK; r++) {
+		while ((a = answer(c, prompts[r], "", &line, &cap)) != NULL &&
+		    *a != '\0' && net_set(&c->cs.cs_net, (enum net_role)r, a,
+		    err, sizeof(err)) == -1)
+			warnx("%s: %s", c->name, err);
+		if (a == NULL || *a == '\0')
+			break;
+	}
+	free(line);
+	return a == NULL ? -1 : 0;
 }
 
 /*
@@ -306,6 +354,11 @@ create_settle(struct create *c, int yes)
 	char err[KVM_ERR_MAX];
 	int q, missing = 0;
 
+	if (c->netflag != NULL && net_parse(&c->cs.cs_net, c->netflag, err,
+	    sizeof(err)) == -1) {
+		warnx("%s: %s", c->name, err);
+		return -1;
+	}
 	for (q = 0; q < NQ; q++) {
 		if (c->flag[q] == NULL)
 			missing += ask_of(q)->sa_missing != NULL;
@@ -335,6 +388,8 @@ create_settle(struct create *c, int yes)
 			return -1;
 		}
 	}
+	if (c->netflag == NULL && missing > 0 && !yes)
+		return ask_net(c);
 	return 0;
 }
 
@@ -520,7 +575,7 @@ create_make(struct create *c)
 		return -1;
 	create_ids(&c->cs);
 	setconf = create_setconf(c->name, &c->cs);
-	run = create_run();
+	run = create_run(&c->cs);
 	if (create_verify(c, setconf) == -1)
 		goto out;
 	sigemptyset(&hold);
@@ -539,14 +594,14 @@ out:
 	return r;
 }
 
-/* getopt's string: -y and a flag with an argument per question. */
+/* getopt's string: -y, -n and a flag with an argument per question. */
 static void
 create_optstring(char *buf, size_t sz)
 {
 	char opt[3] = { 0, ':', '\0' };
 	int q;
 
-	strlcpy(buf, "+y", sz);
+	strlcpy(buf, "+yn:", sz);
 	for (q = 0; q < NQ; q++) {
 		opt[0] = (char)ask_of(q)->sa_flag;
 		strlcat(buf, opt, sz);
@@ -557,7 +612,7 @@ int
 cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct create c;
-	char err[KVM_ERR_MAX], opts[3 + 2 * NQ];
+	char err[KVM_ERR_MAX], opts[5 + 2 * NQ];
 	int ch, lock, q, r, yes = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -566,6 +621,10 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	while ((ch = getopt(argc, argv, opts)) != -1) {
 		if (ch == 'y') {
 			yes = 1;
+			continue;
+		}
+		if (ch == 'n') {
+			c.netflag = optarg;
 			continue;
 		}
 		for (q = 0; q < NQ && ask_of(q)->sa_flag != ch; q++)
