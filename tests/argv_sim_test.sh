@@ -23,8 +23,9 @@ slot_arg()
 # check fails the test case.
 build_files()
 {
-	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; slot_arg "$1" 28,ahci-cd,; } \
-	    > disks
+	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; slot_arg "$1" 28,ahci-cd,
+	  slot_arg "$1" "" | grep -E '^[0-9]+,(nvme|virtio-blk|ahci-hd),' |
+	    grep -v '^2,' || true; } > disks
 	while read -r a; do
 		path=${a#*,*,}
 		path=${path%%,*}

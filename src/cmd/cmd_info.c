@@ -431,6 +431,7 @@ text_disk(const struct info *in)
 {
 	const struct vm *vm = &in->vm;
 	char a[32], b[32];
+	size_t i;
 
 	line(label("Disk"), "%s", vm->disk);
 	line(label("DiskDriver"), "%s", vm->disk_driver);
@@ -445,6 +446,12 @@ text_disk(const struct info *in)
 		human(in->disk_alloc, b, sizeof(b));
 		line("disk size", "%s, %s allocated", a, b);
 	}
+	/* Disks; "kvm disk list" has their sizes. */
+	for (i = 0; i < vm->ndisks; i++)
+		line("extra disk", "%s (%s, slot %u, serial %s)",
+		    vm->disks[i].vd_path, vm->disks[i].vd_driver,
+		    vm->disks[i].vd_slot, vm->disks[i].vd_serial[0] != '\0' ?
+		    vm->disks[i].vd_serial : "-");
 	line(label("Iso"), "%s", vm->iso[0] != '\0' ? vm->iso : "none");
 	if (vm->cloudinit)
 		line("cloud-init", "%s/cidata.iso (hostname %s, instance-id "

@@ -107,6 +107,26 @@ add_cpus(const struct vm *vm, struct argv *av)
 	}
 }
 
+/*
+ * The extra disks (Disks), each at its own slot: "ser=" is the option
+ * nvme, virtio-blk and ahci all read (pci_nvme.c, pci_virtio_block.c
+ * also as "serial", pci_ahci.c per port).
+ */
+static void
+add_disks(const struct vm *vm, struct argv *av)
+{
+	const struct vm_disk *k;
+	size_t i;
+
+	for (i = 0; i < vm->ndisks; i++) {
+		k = &vm->disks[i];
+		argv_add(av, "-s");
+		argv_addf(av, "%u,%s,%s%s%s", k->vd_slot, k->vd_driver,
+		    k->vd_path, k->vd_serial[0] != '\0' ? ",ser=" : "",
+		    k->vd_serial);
+	}
+}
+
 /* The -s devices: kvm's own slots, the user's Devices in between. */
 static void
 add_slots(const struct vm *vm, struct argv *av)
@@ -124,6 +144,7 @@ add_slots(const struct vm *vm, struct argv *av)
 		argv_addf(av, "3,ahci-cd,%s%s", vm->iso,
 		    boot_order(vm) ? ",bootindex=1" : "");
 	}
+	add_disks(vm, av);
 	for (i = 0; i < vm->ndevices; i++) {
 		argv_add(av, "-s");
 		argv_add(av, vm->devices[i]);

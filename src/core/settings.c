@@ -16,6 +16,7 @@
 #include "core/settings.h"
 #include "core/common.h"
 #include "core/cpu.h"
+#include "core/disks.h"
 #include "core/loaderopts.h"
 #include "core/pciconf.h"
 #include "core/valid.h"
@@ -707,6 +708,19 @@ static const struct setting settings[] = {
 	    "the host device attached to ppt).  Slots 0, 2, 3, 28, 29, 30 and "
 	    "31 are\n"
 	    "kvm's.  Default: none.\n" },
+	{ .s_name = "Disks", .s_type = "list", .s_default = NULL,
+	  .s_parse = disks_parse,
+	  .s_explain =
+	    "Disks: the extra disks, space-separated "
+	    "PATH:DRIVER:SERIAL:SLOT entries,\n"
+	    "e.g. \"disk1:nvme:7QX2M0C4Z1:27\"; \"kvm disk add\" writes "
+	    "them.  PATH: a\n"
+	    "file in this directory or a /dev/zvol/ path; DRIVER: nvme, "
+	    "virtio-blk\n"
+	    "or ahci-hd; SERIAL: up to 20 letters, digits and '-', or empty; "
+	    "SLOT:\n"
+	    "the PCI slot, 1 to 27, kept for the disk's life.  Default: "
+	    "none.\n" },
 	{ .s_name = "GrubRoot", .s_type = "string", .s_default = NULL,
 	  .s_parse = set_grub_root,
 	  .s_explain =

@@ -19,11 +19,21 @@ enum vm_onfault	{ ONFAULT_STOP, ONFAULT_RESTART };
 
 #define VM_MAX_DEVICES	64
 #define VM_MAX_PINS	1024	/* KVM_PINS_MAX of core/cpu.h */
+#define VM_MAX_DISKS	8	/* entries of Disks (core/disks.h) */
 
 /* vCPU vp_vcpu may run on host CPU vp_host (bhyve -p). */
 struct vm_pin {
 	unsigned	vp_vcpu;
 	unsigned	vp_host;
+};
+
+/* One extra disk, an entry of Disks (core/disks.h). */
+struct vm_disk {
+	char		vd_path[PATH_MAX];	/* absolute */
+	size_t		vd_off;		/* vd_path + vd_off: as written */
+	char		vd_driver[16];	/* nvme virtio-blk ahci-hd */
+	char		vd_serial[KVM_SERIAL_LEN + 1];	/* "" when none */
+	unsigned	vd_slot;	/* bus 0, function 0 */
 };
 
 struct vm {
@@ -58,6 +68,8 @@ struct vm {
 	size_t		 ndevices;
 	char		*devices[VM_MAX_DEVICES];
 	int		 passthru;		/* a passthru device is used */
+	size_t		 ndisks;		/* Disks */
+	struct vm_disk	 disks[VM_MAX_DISKS];
 	char		 grub_root[64];
 	char		 grub_config[PATH_MAX];
 	char		 loader_opts[512];	/* words, one space between */

@@ -134,8 +134,14 @@ check_file(const struct vm *vm, const char *what, const char *path,
 int
 vm_check_files(const struct vm *vm, char *err, size_t errsz)
 {
+	size_t i;
+
 	if (check_file(vm, "disk", vm->disk, 1, err, errsz) == -1)
 		return -1;
+	for (i = 0; i < vm->ndisks; i++)
+		if (check_file(vm, "disk", vm->disks[i].vd_path, 1, err,
+		    errsz) == -1)
+			return -1;
 	if (vm->iso[0] != '\0' &&
 	    check_file(vm, "ISO", vm->iso, 1, err, errsz) == -1)
 		return -1;
