@@ -149,6 +149,30 @@ qcow2_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case with_network cleanup
+with_network_head()
+{
+	atf_set descr "create -I with -n: the seed's network-config matches the tap's card by the MAC create drew"
+	atf_set require.user root
+}
+with_network_body()
+{
+	need_iso_tools
+	kvm_setup
+	mkimage img.raw
+	dir=$HOME_DIR/vm/web
+	atf_check -s exit:0 -o ignore -e empty \
+	    kvm create -y -m 256M -s 64M -I "$(pwd)/img.raw" -n tap0,bridge0 web
+	mac=$(sed -n 's/^Devices=".*,mac=\([0-9a-f:]*\)"$/\1/p' "$dir/set.conf")
+	[ -n "$mac" ] || atf_fail "create -n wrote no MAC"
+	iso_check "$dir/cidata.iso" network-config "version: 2\nethernets:\n  nic0:\n    match:\n      macaddress: \"$mac\"\n    dhcp4: true\n"
+}
+with_network_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case rebuild cleanup
 rebuild_head()
 {
@@ -342,6 +366,7 @@ atf_init_test_cases()
 	atf_add_test_case userdata
 	atf_add_test_case qcow2
 	atf_add_test_case rebuild
+	atf_add_test_case with_network
 	atf_add_test_case bad
 	atf_add_test_case failed_seed
 	atf_add_test_case killed
