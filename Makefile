@@ -54,7 +54,8 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 # The bhyve simulator (tests/sim, see tests/sim/README).
 SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve.o tests/sim/bhyve_dev.o tests/sim/bhyve_io.o \
-		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
+		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o \
+		tests/sim/swtpm.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
 		tests/supervise_test tests/cmd_test tests/settings_test \
