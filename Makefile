@@ -26,7 +26,7 @@ HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
 		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/replicate.o src/host/runtime.o \
-		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
+		src/host/spawn.o src/host/supervise.o src/host/swtpm.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmload.o \
 		src/host/vncport.o src/host/zfs.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
@@ -46,7 +46,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/journal.h src/host/kld.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h src/host/replicate.h \
-		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
+		src/host/runtime.h src/host/spawn.h src/host/supervise.h src/host/swtpm.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
 		src/cmd/cmd.h
@@ -159,7 +159,8 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/sim/bin/cu tests/sim/bin/zfs tests/sim/bin/route \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
-		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh
+		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
+		tests/tpm_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

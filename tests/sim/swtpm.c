@@ -6,8 +6,8 @@
  * state fails), counts its starts in DIR/tpm2-00.permall (the state
  * file's name; here "starts=N", so tests can see the state persist),
  * listens on SOCK (what bhyve's swtpm backend connects to), accepts
- * and drops connections, and on SIGTERM or SIGINT removes SOCK and
- * exits 0.  Anything else on its command line is refused, exit 1.
+ * and drops connections, and on SIGTERM or SIGINT removes SOCK, logs
+ * "swtpm-exit 0" and exits 0.  Anything else on its command line is refused, exit 1.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -146,5 +146,6 @@ swtpm_main(int argc, char **argv)
 		return 1;
 	swtpm_serve(fd);
 	unlink(sock);
+	sim_log("swtpm-exit 0");
 	return 0;
 }
