@@ -6,7 +6,9 @@
  * another run, a restart after a fault (rate-limited), or the end.
  * The driver below performs the steps, answers stop requests (SIGTERM,
  * SIGINT, SIGHUP: force the power off) and end-after-this-run requests
- * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  The
+ * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  With
+ * TPM=swtpm each run has a swtpm (swtpm.c), started before bhyve and
+ * ended after it (sup_swtpm_start, sup_swtpm_stop).  The
  * modules (kld.c) and the VNC port (vncport.c) are chosen elsewhere;
  * what happens is said here, in the log or on stderr.
  *
