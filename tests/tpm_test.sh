@@ -113,6 +113,38 @@ swtpm_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case swtpm_missing cleanup
+swtpm_missing_head()
+{
+	atf_set descr "check says when no swtpm program is on PATH"
+	atf_set require.user root
+}
+swtpm_missing_body()
+{
+	kvm_setup
+	kvm_mkvm web 'TPM="swtpm"'
+	atf_check -s exit:0 -o empty -e empty kvm check web
+	for d in /usr/sbin /sbin /usr/bin /bin; do
+		[ -x "$d/swtpm" ] && atf_skip "a swtpm is installed in $d"
+	done
+	# The simulator's programs but swtpm.
+	mkdir bin
+	for f in "$(kvm_srcdir)"/sim/bin/*; do
+		[ "${f##*/}" = swtpm ] || ln -s "$f" bin/
+	done
+	kvm_state > before
+	atf_check -s exit:1 -o empty -e inline:"kvm: web: TPM swtpm: no swtpm program on PATH (pkg install swtpm)\n" \
+	    env PATH="$(pwd)/bin:$(kvm_bindir):/usr/sbin:/sbin:/usr/bin:/bin" \
+	    kvm check web
+	kvm_state > after
+	atf_check cmp before after
+}
+swtpm_missing_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case swtpm_fails cleanup
 swtpm_fails_head()
 {
@@ -317,6 +349,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case passthru
 	atf_add_test_case swtpm
+	atf_add_test_case swtpm_missing
 	atf_add_test_case swtpm_fails
 	atf_add_test_case killed_supervisor
 	atf_add_test_case swtpm_dies

@@ -31,6 +31,7 @@
 #include "host/pci.h"
 #include "host/port.h"
 #include "host/spawn.h"
+#include "host/swtpm.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
 
@@ -227,13 +228,19 @@ check_pins(const struct vm *vm)
 /*
  * TPM passthru: the device must exist, or bhyve fails to open it
  * (tpm_emul_passthru.c, "unable to open tpm device") and exits 4; it
- * appears once the tpm(4) driver is loaded.  0, or -1 after reporting.
+ * appears once the tpm(4) driver is loaded.  TPM swtpm: start runs
+ * swtpm, so it must be installed.  0, or -1 after reporting.
  */
 static int
 check_tpm(const struct kvm_ctx *ctx, const struct vm *vm)
 {
 	char path[PATH_MAX];
 
+	if (vm->tpm == TPM_SWTPM && !swtpm_installed()) {
+		warnx("%s: TPM swtpm: no swtpm program on PATH (pkg install "
+		    "swtpm)", vm->name);
+		return -1;
+	}
 	if (vm->tpm != TPM_PASSTHRU ||
 	    host_path(ctx, vm->tpm_dev, path, sizeof(path)) == -1)
 		return 0;

@@ -160,3 +160,19 @@ swtpm_leftover(const struct kvm_ctx *ctx, const char *name)
 	(void)unlink(sw.sw_sock);
 	return swtpm_record(&sw, 0) == -1 ? -1 : r;
 }
+
+int
+swtpm_installed(void)
+{
+	char path[PATH_MAX], *dirs, *p, *dir;
+	int found = 0;
+
+	if ((p = getenv("PATH")) == NULL || (dirs = strdup(p)) == NULL)
+		return 0;
+	for (p = dirs; !found && (dir = strsep(&p, ":")) != NULL;)
+		found = snprintf(path, sizeof(path), "%s/swtpm",
+		    *dir != '\0' ? dir : ".") < (int)sizeof(path) &&
+		    access(path, X_OK) == 0;
+	free(dirs);
+	return found;
+}

@@ -40,5 +40,7 @@ int	 swtpm_record(const struct swtpm *, pid_t pid);
  * ran, -1 on error (reported).
  */
 int	 swtpm_leftover(const struct kvm_ctx *, const char *name);
+/* 1 if a swtpm program is on PATH (where spawn.c looks), else 0. */
+int	 swtpm_installed(void);
 
 #endif /* !KVM_HOST_SWTPM_H */
