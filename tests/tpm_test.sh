@@ -65,7 +65,7 @@ passthru_cleanup()
 atf_test_case swtpm cleanup
 swtpm_head()
 {
-	atf_set descr "swtpm: started before each bhyve, stopped after it; state in the dataset, in snapshots"
+	atf_set descr "swtpm: started before each bhyve, stopped after it; state in the dataset, in snapshots, not in clones"
 	atf_set require.user root
 }
 swtpm_body()
@@ -106,6 +106,14 @@ postRun web
 	atf_check -s exit:0 -o ignore -e empty kvm snap rollback web s1
 	atf_check -o inline:"starts=2\n" cat "$dir/tpm/tpm2-00.permall"
 	atf_check -o match:"^tpm: +swtpm" kvm info web
+	# A clone gets a TPM of its own, as it gets a UUID of its own.
+	atf_check -s exit:0 -o ignore -e empty kvm clone web web2
+	atf_check test ! -e "$HOME_DIR/vm/web2/tpm"
+	atf_check -o inline:"starts=2\n" cat "$dir/tpm/tpm2-00.permall"
+	kvm_guest web2 "poweroff 0.1"
+	atf_check -s exit:0 -o ignore -e empty kvm start web2
+	atf_check -o inline:"starts=1\n" \
+	    cat "$HOME_DIR/vm/web2/tpm/tpm2-00.permall"
 }
 swtpm_cleanup()
 {

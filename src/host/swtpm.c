@@ -13,6 +13,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
@@ -175,4 +176,39 @@ swtpm_installed(void)
 		    access(path, X_OK) == 0;
 	free(dirs);
 	return found;
+}
+
+int
+swtpm_forget(const char *vmdir)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (pathf(dir, sizeof(dir), "%s/tpm", vmdir) == -1)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s", dir);
+		return -1;
+	}
+	/* swtpm's directory backend keeps only files there */
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (pathf(path, sizeof(path), "%s/%s", dir, de->d_name) == -1 ||
+		    unlink(path) == -1) {
+			warn("%s", path);
+			r = -1;
+		}
+	}
+	closedir(d);
+	if (r == 0 && rmdir(dir) == -1) {
+		warn("%s", dir);
+		r = -1;
+	}
+	return r;
 }

@@ -40,6 +40,11 @@ int	 swtpm_record(const struct swtpm *, pid_t pid);
  * ran, -1 on error (reported).
  */
 int	 swtpm_leftover(const struct kvm_ctx *, const char *name);
+/*
+ * Remove vmdir/tpm, the TPM's state, so that the next swtpm makes a new
+ * TPM (new endorsement key): a clone's.  0, or -1 (reported).
+ */
+int	 swtpm_forget(const char *vmdir);
 /* 1 if a swtpm program is on PATH (where spawn.c looks), else 0. */
 int	 swtpm_installed(void);
 
