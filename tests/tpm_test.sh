@@ -181,7 +181,7 @@ swtpm_fails_cleanup()
 atf_test_case killed_supervisor cleanup
 killed_supervisor_head()
 {
-	atf_set descr "a killed supervisor's swtpm serves its orphan bhyve until stop, or is ended by the next start"
+	atf_set descr "a killed supervisor's swtpm serves its orphan bhyve until stop, or is ended by the next start or destroy"
 	atf_set require.user root
 }
 killed_supervisor_body()
@@ -222,6 +222,23 @@ killed_supervisor_body()
 	atf_check -o match:"ended the swtpm a killed supervisor left running" \
 	    cat "$HOME_DIR/vm/web/kvm.log"
 	atf_check test ! -e "$sock"
+	atf_check test ! -e root/var/run/kvm/web.swtpm
+
+	# ... or by a command that changes the stopped VM: destroy.
+	kvm_guest web "run"
+	atf_check -s exit:0 -o ignore -e empty kvm start -d web
+	kvm_wait_guest web > /dev/null
+	sup=$(kvm_rt web supervisor)
+	bhyve=$(kvm_rt web bhyve)
+	wait_file root/var/run/kvm/web.swtpm
+	tpm=$(cat root/var/run/kvm/web.swtpm)
+	kill -9 "$sup" "$bhyve"
+	kvm_wait_gone "$sup"
+	kvm_wait_gone "$bhyve"
+	atf_check -s exit:0 -o ignore -e ignore bhyvectl --vm=web --destroy
+	atf_check -s exit:0 -o ignore -e empty kvm destroy -f web
+	kvm_wait_gone "$tpm"
+	atf_check -s exit:1 -e ignore zfs list -H "$POOL/kvm/vm/web"
 	atf_check test ! -e root/var/run/kvm/web.swtpm
 }
 killed_supervisor_cleanup()
