@@ -827,15 +827,17 @@ sup_step(struct sup *s)
 }
 
 /*
- * TPM=swtpm: its paths, and a swtpm a killed supervisor left running
- * ended (no bhyve of this VM runs now: start refused otherwise).
+ * A swtpm a killed supervisor left running ended (no bhyve of this VM
+ * runs now: start refused otherwise), whatever TPM says now; for
+ * TPM=swtpm, its paths.
  */
 static int
 sup_swtpm_init(struct sup *s)
 {
 	int r;
 
-	if (swtpm_init(s->ctx, s->vm, &s->sw) == -1 ||
+	if ((s->vm->tpm == TPM_SWTPM &&
+	    swtpm_init(s->ctx, s->vm, &s->sw) == -1) ||
 	    (r = swtpm_leftover(s->ctx, s->vm->name)) == -1)
 		return -1;
 	if (r == 1)
@@ -863,7 +865,7 @@ sup_init(struct sup *s, struct kvm_ctx *ctx, struct vm *vm, int detached)
 		return -1;
 	if (access(s->grub, X_OK) == -1)
 		s->grub[0] = '\0';
-	if (vm->tpm == TPM_SWTPM && sup_swtpm_init(s) == -1)
+	if (sup_swtpm_init(s) == -1)
 		return -1;
 	s->rt.rt_supervisor = getpid();
 	s->rt.rt_started = time(NULL);
