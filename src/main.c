@@ -31,7 +31,8 @@ static const struct cmd cmds[] = {
 	    "create POOL/kvm and the kvm home, record it in kvm.conf" },
 	{ "create", "vmcreate", cmd_create,
 	    "[-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] "
-	    "[-C vnc|com] [-i iso] name", CMD_ROOT, NULL,
+	    "[-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] "
+	    "[-I image [-u user-data | -k keyfile]] name", CMD_ROOT, NULL,
 	    "create a VM: its dataset, set.conf, run and disk" },
 	{ "insert", NULL, cmd_insert, "name iso", CMD_ROOT, NULL,
 	    "put an ISO image in the VM's CD drive" },

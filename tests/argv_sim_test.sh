@@ -23,7 +23,8 @@ slot_arg()
 # check fails the test case.
 build_files()
 {
-	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; } > disks
+	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; slot_arg "$1" 28,ahci-cd,; } \
+	    > disks
 	while read -r a; do
 		path=${a#*,*,}
 		path=${path%%,*}

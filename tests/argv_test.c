@@ -69,7 +69,8 @@
 	X(cpu_topology_pin) X(cpu_sockets) X(bad_topology_product)	\
 	X(bad_topology_key) X(bad_topology_twice) X(bad_topology_zero)	\
 	X(bad_pin_vcpu) X(bad_pin_syntax) X(bad_pin_host) X(bad_pin_twice)	\
-	X(bad_topology_divide)						\
+	X(bad_topology_divide) X(cloudinit) X(bad_cloudinit)	\
+	X(bad_cloudinit_uuid) X(slot_cloudinit)	\
 	X(tpm_passthru) X(tpm_passthru_dev) X(tpm_swtpm) X(bad_tpm_value) \
 	X(bad_tpm_grub) X(bad_tpm_bhyveload) X(bad_tpm_path)		\
 	X(bad_tpm_comma) X(bad_tpm_dotdot) X(bad_tpm_empty_dev)

@@ -85,6 +85,7 @@ Disk=disk
 DiskDriver=nvme
 DiskSerial=$serial
 Iso=
+CloudInit=no
 Console=com
 Com=
 VNCbind=127.0.0.1
@@ -180,6 +181,7 @@ Disk=disk
 DiskDriver=virtio-blk
 DiskSerial=$(vm_serial web)
 Iso=$(pwd)/isos/boot.iso
+CloudInit=no
 Console=com
 Com=
 VNCbind=127.0.0.1
@@ -274,6 +276,8 @@ expect ISO image [none]:
 send nothere.iso
 expect ISO image [none]:
 send my.iso
+expect Network: tap for the guest, e.g. tap0 [none]:
+send
 expect created
 EOF
 	atf_check -s exit:0 -e empty -o inline:"Cores (1-255) [1]: 300
@@ -289,6 +293,7 @@ Console (vnc, com) [com]: vnc
 ISO image [none]: nothere.iso
 kvm: web: ISO nothere.iso: No such file or directory
 ISO image [none]: my.iso
+Network: tap for the guest, e.g. tap0 [none]: 
 web: created ($HOME_DIR/vm/web)
 " "$PTYRUN" script -- kvm create web
 	"$CONFDUMP" "$HOME_DIR/vm/web/set.conf" > dump
@@ -324,6 +329,8 @@ expect Loader (uefi, grub, bhyveload) [uefi]:
 send
 expect ISO image [none]:
 send
+expect Network: tap for the guest, e.g. tap0 [none]:
+send
 expect created
 EOF
 	atf_check -s exit:0 -e empty -o inline:"Disk size [20G]: 1G
@@ -331,6 +338,7 @@ Loader (uefi, grub, bhyveload) [uefi]: grub
 kvm: web: console vnc needs the uefi loader
 Loader (uefi, grub, bhyveload) [uefi]: 
 ISO image [none]: 
+Network: tap for the guest, e.g. tap0 [none]: 
 web: created ($HOME_DIR/vm/web)
 " "$PTYRUN" script -- kvm create -c 1 -m 1G -d nvme -C vnc web
 	atf_check_equal 1073741824 "$(file_size "$HOME_DIR/vm/web/disk")"
@@ -573,7 +581,7 @@ bad_create_body()
 {
 	kvm_setup
 	atf_check -o ignore kvm create -y web </dev/null
-	usage="usage: kvm create [-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] [-C vnc|com] [-i iso] name\n"
+	usage="usage: kvm create [-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] [-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] [-I image [-u user-data | -k keyfile]] name\n"
 	long=abcdefghijabcdefghijabcdefghij12
 
 	bad 1 "kvm: $long: name is longer than 31 characters\n" \

@@ -249,6 +249,39 @@ move_stopped_cleanup()
 	remote_cleanup
 }
 
+atf_test_case move_killed cleanup
+move_killed_head()
+{
+	atf_set "descr" "send -m killed while it removes the VM here: the" \
+	    "next command finishes that, and far keeps the VM"
+	atf_set "require.user" "root"
+}
+move_killed_body()
+{
+	kvm_setup
+	remote_setup
+	rkvm_file
+	make_web
+	kvm rc web >/dev/null || atf_fail "kvm rc failed"
+	sysrc web_enable=YES web_timeout=30 >/dev/null ||
+	    atf_fail "sysrc failed"
+	# Step 3 of the destroy: rc.conf done, the rc.d script next.
+	atf_check -s signal:9 -o ignore -e empty \
+	    env KVM_FAULT=destroy:3 kvm send -m web far
+	atf_check -s exit:1 -o inline:"-1\n" \
+	    -e inline:"kvm: web: finished an interrupted destroy\n" \
+	    kvm status web
+	atf_check -s exit:1 -o empty -e ignore zfs list "$POOL/kvm/vm/web"
+	atf_check -s exit:1 test -e "$KVM_ROOTDIR/usr/local/etc/rc.d/web"
+	atf_check -s exit:1 grep '^web_' "$KVM_ROOTDIR/etc/rc.conf"
+	atf_check -o empty ls -A "$KVM_ROOTDIR/var/db/kvm"
+	atf_check -o match:'^web +stopped' ./rkvm list
+}
+move_killed_cleanup()
+{
+	remote_cleanup
+}
+
 atf_test_case clash cleanup
 clash_head()
 {
@@ -387,6 +420,7 @@ atf_init_test_cases()
 	atf_add_test_case incremental
 	atf_add_test_case move
 	atf_add_test_case move_stopped
+	atf_add_test_case move_killed
 	atf_add_test_case clash
 	atf_add_test_case cut
 	atf_add_test_case bad_input

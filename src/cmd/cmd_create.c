@@ -7,6 +7,10 @@
  * VM exists only once it is complete.  A failure at any step destroys
  * the new dataset, and so does the next command after a crash (the
  * intent journal, recover.c).  The text of set.conf and run is create_text.c's.
+ * The network (-n tap[,bridge[,uplink]], or three questions after the
+ * others) is checked by core/net.c.
+ * With -I the disk is a cloud image and the dataset gets a cloud-init
+ * seed (host/cloudinit.c), within the same journal.
  */
 #include <sys/stat.h>
 
@@ -21,13 +25,16 @@
 #include <unistd.h>
 
 #include "core/argv.h"
+#include "core/cloudinit.h"
 #include "core/common.h"
 #include "core/conf.h"
 #include "core/create_text.h"
+#include "core/net.h"
 #include "core/settings.h"
 #include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
 #include "host/fault.h"
 #include "host/file.h"
 #include "host/journal.h"
@@ -44,7 +51,14 @@ struct create {
 	struct kvm_ctx		*ctx;
 	const char		*name;
 	const char		*flag[NQ];	/* as given, NULL if not */
+	const char		*netflag;	/* -n, NULL if not given */
 	struct create_settings	 cs;		/* the checked values */
+	const char		*image;		/* -I: a cloud image */
+	const char		*userdata;	/* -u */
+	const char		*keys;		/* -k */
+	struct ci_image		 img;		/* what -I is */
+	char			*user;		/* the seed's user-data */
+	size_t			 userlen;
 };
 
 /* A check: 0 and the value stored in c->cs, or -1 and a message. */
@@ -57,6 +71,7 @@ static int	check_loader(struct create *, const char *, char *, size_t);
 static int	check_driver(struct create *, const char *, char *, size_t);
 static int	check_console(struct create *, const char *, char *, size_t);
 static int	check_iso(struct create *, const char *, char *, size_t);
+static int	create_seed(const struct create *, const char *, const char *);
 
 /* The disk size is no set.conf variable: create's own question. */
 static const struct setting_ask disk_size = { 's', "Disk size",
@@ -167,6 +182,16 @@ check_disk(struct create *c, const char *v, char *err, size_t errsz)
 
 	if (valid_size(disk_size.sa_label, v, &bytes, err, errsz) == -1)
 		return -1;
+	/* A cloud image: the default grows to it; a size never shrinks. */
+	if (c->image != NULL && c->img.ci_size > bytes) {
+		if (c->flag[Q_DISK] != NULL ||
+		    strcmp(v, disk_size.sa_default) != 0)
+			return errf(err, errsz, "image %s (%ju bytes) is "
+			    "larger than the disk size %s (kvm does not shrink "
+			    "an image)", c->image, (uintmax_t)c->img.ci_size,
+			    v);
+		bytes = (c->img.ci_size + 0xfffff) & ~(uint64_t)0xfffff;
+	}
 	/* ftruncate takes an off_t. */
 	if (bytes > (uint64_t)INT64_MAX)
 		return errf(err, errsz, "disk size is too large");
@@ -263,6 +288,28 @@ trim(char *s)
 }
 
 /*
+ * Print "PROMPT [DEFAULT]: " and read the answer into *line, trimmed;
+ * an empty answer is dflt.  NULL at end of input (reported).
+ */
+static const char *
+answer(const struct create *c, const char *prompt, const char *dflt,
+    char **line, size_t *cap)
+{
+	const char *a;
+
+	printf("%s [%s]: ", prompt, *dflt != '\0' ? dflt : "none");
+	fflush(stdout);
+	if (getline(line, cap, stdin) == -1) {
+		putchar('\n');
+		fflush(stdout);
+		warnx("%s: aborted, nothing created", c->name);
+		return NULL;
+	}
+	a = trim(*line);
+	return *a == '\0' ? dflt : a;
+}
+
+/*
  * Ask question q until the answer passes its check; an empty answer is
  * the default.  Returns 0, or -1 at end of input (reported).
  */
@@ -273,27 +320,49 @@ ask(struct create *c, enum question q)
 	char err[KVM_ERR_MAX], *line = NULL;
 	const char *a;
 	size_t cap = 0;
+	int r = 0;
 
 	for (;;) {
-		printf("%s [%s]: ", sa->sa_prompt,
-		    *sa->sa_default != '\0' ? sa->sa_default : "none");
-		fflush(stdout);
-		if (getline(&line, &cap, stdin) == -1) {
-			free(line);
-			putchar('\n');
-			fflush(stdout);
-			warnx("%s: aborted, nothing created", c->name);
-			return -1;
+		if ((a = answer(c, sa->sa_prompt, sa->sa_default, &line,
+		    &cap)) == NULL) {
+			r = -1;
+			break;
 		}
-		a = trim(line);
-		if (*a == '\0')
-			a = sa->sa_default;
 		if (questions[q].check(c, a, err, sizeof(err)) == 0)
 			break;
 		warnx("%s: %s", c->name, err);
 	}
 	free(line);
-	return 0;
+	return r;
+}
+
+/*
+ * The network's three questions, each asked until its answer passes;
+ * an empty answer ends them (no tap: no network; no bridge: no
+ * uplink).  Returns 0, or -1 at end of input (reported).
+ */
+static int
+ask_net(struct create *c)
+{
+	static const char *const prompts[] = {
+	    "Network: tap for the guest, e.g. tap0",
+	    "Bridge for the tap, made when missing, e.g. bridge0",
+	    "Uplink, the host's interface on the bridge, e.g. em0" };
+	char err[KVM_ERR_MAX], *line = NULL;
+	const char *a = "";
+	size_t cap = 0;
+	int r;
+
+	for (r = NET_TAP; r <= NET_UPLINK; r++) {
+		while ((a = answer(c, prompts[r], "", &line, &cap)) != NULL &&
+		    *a != '\0' && net_set(&c->cs.cs_net, (enum net_role)r, a,
+		    err, sizeof(err)) == -1)
+			warnx("%s: %s", c->name, err);
+		if (a == NULL || *a == '\0')
+			break;
+	}
+	free(line);
+	return a == NULL ? -1 : 0;
 }
 
 /*
@@ -306,6 +375,11 @@ create_settle(struct create *c, int yes)
 	char err[KVM_ERR_MAX];
 	int q, missing = 0;
 
+	if (c->netflag != NULL && net_parse(&c->cs.cs_net, c->netflag, err,
+	    sizeof(err)) == -1) {
+		warnx("%s: %s", c->name, err);
+		return -1;
+	}
 	for (q = 0; q < NQ; q++) {
 		if (c->flag[q] == NULL)
 			missing += ask_of(q)->sa_missing != NULL;
@@ -335,6 +409,8 @@ create_settle(struct create *c, int yes)
 			return -1;
 		}
 	}
+	if (c->netflag == NULL && missing > 0 && !yes)
+		return ask_net(c);
 	return 0;
 }
 
@@ -389,7 +465,9 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 		return -1;
 	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/disk", dir) == -1 ||
-	    create_disk(c, path) == -1)
+	    (c->image == NULL ? create_disk(c, path) :
+	    cloudinit_disk(c->ctx, c->name, &c->img, path, c->cs.cs_disk)) ==
+	    -1)
 		return -1;
 	fault_point("create");
 	if (strcmp(create_get(&c->cs, "VMrom"), "uefi") == 0 &&
@@ -402,6 +480,11 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 	if (pathf(path, sizeof(path), "%s/run", dir) == -1 ||
 	    file_write_atomic(path, run, strlen(run), 0644) == -1)
 		return -1;
+	if (c->image != NULL) {
+		fault_point("create");
+		if (create_seed(c, dir, setconf) == -1)
+			return -1;
+	}
 	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/set.conf", dir) == -1 ||
 	    file_write_atomic(path, setconf, strlen(setconf), 0644) == -1)
@@ -410,15 +493,14 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 }
 
 /*
- * What create writes must be what start accepts: parse the new set.conf
- * and read it as start will.  0, or -1 after reporting.
+ * The new set.conf read as start will read it, into vm (to be freed).
+ * 0, or -1 after reporting.
  */
 static int
-create_verify(const struct create *c, const char *text)
+create_vm(const struct create *c, const char *text, struct vm *vm)
 {
 	char dir[PATH_MAX], fname[PATH_MAX], err[KVM_ERR_MAX];
 	struct conf *conf;
-	struct vm vm;
 	int r;
 
 	if (vm_dir(c->ctx, c->name, NULL, dir, sizeof(dir)) == -1 ||
@@ -429,14 +511,47 @@ create_verify(const struct create *c, const char *text)
 		warnx("%s: internal error: %s", c->name, err);
 		return -1;
 	}
-	r = vm_from_conf(&vm, conf, c->name, dir, c->ctx->home, err,
+	r = vm_from_conf(vm, conf, c->name, dir, c->ctx->home, err,
 	    sizeof(err));
 	if (r == -1)
 		warnx("%s: internal error: %s", c->name, err);
-	else
-		vm_free(&vm);
 	conf_free(conf);
 	return r;
+}
+
+/* What create writes must be what start accepts. */
+static int
+create_verify(const struct create *c, const char *text)
+{
+	struct vm vm;
+
+	if (create_vm(c, text, &vm) == -1)
+		return -1;
+	vm_free(&vm);
+	return 0;
+}
+
+/*
+ * The cloud-init seed: user-data (-u as given, byte for byte, or the
+ * keys of -k), then the generated files and cidata.iso.
+ */
+static int
+create_seed(const struct create *c, const char *dir, const char *setconf)
+{
+	char path[PATH_MAX];
+	struct vm vm;
+	int r;
+
+	if (pathf(path, sizeof(path), "%s/cloud-init", dir) == -1 ||
+	    mkdirs(path, 0755) == -1 ||
+	    pathf(path, sizeof(path), "%s/cloud-init/user-data", dir) == -1 ||
+	    file_write_atomic(path, c->user, c->userlen, 0600) == -1)
+		return -1;
+	if (create_vm(c, setconf, &vm) == -1)
+		return -1;
+	r = cloudinit_seed(c->ctx, &vm);
+	vm_free(&vm);
+	return r == -1 ? -1 : 0;
 }
 
 /* Nothing may stand where the dataset and its mountpoint will be. */
@@ -519,8 +634,10 @@ create_make(struct create *c)
 	    create_room(c, ds) == -1)
 		return -1;
 	create_ids(&c->cs);
+	if (c->image != NULL)
+		create_set(&c->cs, "CloudInit", "yes");
 	setconf = create_setconf(c->name, &c->cs);
-	run = create_run();
+	run = create_run(&c->cs);
 	if (create_verify(c, setconf) == -1)
 		goto out;
 	sigemptyset(&hold);
@@ -539,14 +656,66 @@ out:
 	return r;
 }
 
-/* getopt's string: -y and a flag with an argument per question. */
+/*
+ * The cloud image's flags, checked before any question: the image, and
+ * user-data from -u or from the keys of -k.  0, or -1 after a message.
+ */
+static int
+create_cloud(struct create *c)
+{
+	char err[KVM_ERR_MAX];
+	const char *file = c->userdata != NULL ? c->userdata : c->keys;
+	char *keys = NULL;
+	size_t len;
+
+	if (c->image == NULL) {
+		if (file == NULL)
+			return 0;
+		warnx("%s: -%c needs a cloud image (-I)", c->name,
+		    c->userdata != NULL ? 'u' : 'k');
+		return -1;
+	}
+	if (c->flag[Q_ISO] != NULL) {
+		warnx("%s: -I and -i exclude each other (a cloud image boots "
+		    "from its disk)", c->name);
+		return -1;
+	}
+	if (c->userdata != NULL && c->keys != NULL) {
+		warnx("%s: -u and -k exclude each other (put the keys in the "
+		    "user-data)", c->name);
+		return -1;
+	}
+	if (cloudinit_image(c->name, c->image, &c->img) == -1)
+		return -1;
+	if (file != NULL && file_read(file, &keys, &len) == -1) {
+		warn("%s: %s %s", c->name, c->userdata != NULL ? "user-data" :
+		    "key file", file);
+		return -1;
+	}
+	if (c->keys != NULL && ci_keys_check(keys, err, sizeof(err)) == -1) {
+		warnx("%s: %s: %s", c->name, file, err);
+		free(keys);
+		return -1;
+	}
+	if (c->userdata != NULL) {
+		c->user = keys;
+		c->userlen = len;
+		return 0;
+	}
+	c->user = ci_user_data(keys);
+	c->userlen = strlen(c->user);
+	free(keys);
+	return 0;
+}
+
+/* getopt's string: -y, -n, the cloud flags and one per question. */
 static void
 create_optstring(char *buf, size_t sz)
 {
 	char opt[3] = { 0, ':', '\0' };
 	int q;
 
-	strlcpy(buf, "+y", sz);
+	strlcpy(buf, "+yn:I:u:k:", sz);
 	for (q = 0; q < NQ; q++) {
 		opt[0] = (char)ask_of(q)->sa_flag;
 		strlcat(buf, opt, sz);
@@ -557,15 +726,28 @@ int
 cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct create c;
-	char err[KVM_ERR_MAX], opts[3 + 2 * NQ];
+	char err[KVM_ERR_MAX], opts[11 + 2 * NQ];
 	int ch, lock, q, r, yes = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	create_optstring(opts, sizeof(opts));
 	while ((ch = getopt(argc, argv, opts)) != -1) {
-		if (ch == 'y') {
+		switch (ch) {
+		case 'y':
 			yes = 1;
+			continue;
+		case 'I':
+			c.image = optarg;
+			continue;
+		case 'u':
+			c.userdata = optarg;
+			continue;
+		case 'k':
+			c.keys = optarg;
+			continue;
+		case 'n':
+			c.netflag = optarg;
 			continue;
 		}
 		for (q = 0; q < NQ && ask_of(q)->sa_flag != ch; q++)
@@ -589,8 +771,10 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		lock_release(lock);
 		return 1;
 	}
-	r = create_settle(&c, yes) == -1 || create_make(&c) == -1 ? 1 : 0;
+	r = create_cloud(&c) == -1 || create_settle(&c, yes) == -1 ||
+	    create_make(&c) == -1 ? 1 : 0;
 	create_settings_free(&c.cs);
+	free(c.user);
 	lock_release(lock);
 	return r;
 }

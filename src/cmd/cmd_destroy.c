@@ -27,6 +27,7 @@
 #include "host/runtime.h"
 #include "host/tty.h"
 #include "host/undo.h"
+#include "host/vmdestroy.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
@@ -83,59 +84,6 @@ destroy_clones(const struct kvm_ctx *ctx, const char *ds, size_t *nsnap)
 	return list;
 }
 
-/*
- * Plan the removal of the rc.conf variables of VM name (when vars) and
- * of its kvm rc.d script (when script): "unset=VAR" and "rc=NAME"
- * lines in the intent journal, in the order they are carried out.
- */
-static void
-destroy_plan(struct journal *ij, const char *name, int vars, int script)
-{
-	char var[KVM_NAME_MAX + 1];
-	const char *const *s;
-
-	rc_varname(name, var, sizeof(var));
-	for (s = rc_suffixes; vars && *s != NULL; s++)
-		journal_add(ij, "unset", "%s%s", var, *s);
-	if (script)
-		journal_add(ij, "rc", "%s", name);
-}
-
-/*
- * Carry out the journal's plan (destroy_plan), each step recorded in
- * the undo log; what was removed goes to log.  *what says what failed.
- */
-static int
-destroy_rc(struct undo_log *j, const struct kvm_ctx *ctx,
-    const struct journal *ij, FILE *log, const char **what)
-{
-	static char msg[128];
-	char path[PATH_MAX];
-	const char *v;
-	size_t i;
-	int r;
-
-	for (i = 0; i < ij->j_n; i++) {
-		v = strchr(ij->j_kv[i], '=') + 1;
-		if (strncmp(ij->j_kv[i], "unset=", 6) == 0) {
-			snprintf(msg, sizeof(msg), "could not remove %s", v);
-			*what = msg;
-			if ((r = undo_sysrc_unset(j, v)) == -1)
-				return -1;
-			if (r == 1 && log != NULL)
-				fprintf(log, "removed %s from rc.conf\n", v);
-		} else if (strncmp(ij->j_kv[i], "rc=", 3) == 0) {
-			*what = "could not remove the rc.d script";
-			if (rc_path(ctx, v, path, sizeof(path)) == -1 ||
-			    undo_unlink(j, path) == -1)
-				return -1;
-			if (log != NULL)
-				fprintf(log, "removed %s\n", path);
-		}
-	}
-	return 0;
-}
-
 /* No clones, and confirmed: 0 to go on, -1 after a message. */
 static int
 destroy_check(const struct kvm_ctx *ctx, const char *name, const char *ds,
@@ -171,68 +119,6 @@ destroy_check(const struct kvm_ctx *ctx, const char *name, const char *ds,
 	return 0;
 }
 
-/* The intent journal of destroying VM name: its plan and dataset. */
-static int
-destroy_intent(const struct kvm_ctx *ctx, const char *name, const char *ds,
-    struct journal *ij)
-{
-	char dir[PATH_MAX];
-	int vars, kind;
-
-	if ((vars = rc_owns_vars(ctx, name)) == -1 ||
-	    (kind = rc_read(ctx, name, NULL)) == -1 ||
-	    vm_dir(ctx, name, NULL, dir, sizeof(dir)) == -1)
-		return -1;
-	journal_init(ij, "destroy", name);
-	journal_vm(ij, name);
-	journal_add(ij, "ds", "%s", ds);
-	journal_add(ij, "dir", "%s", dir);
-	destroy_plan(ij, name, vars, kind == RC_KVM);
-	if (journal_begin(ctx, ij) == -1) {
-		journal_free(ij);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The rc.conf variables, the rc.d script, then the dataset; or nothing.
- * A crash half way is finished by the next command (recover.c).
- */
-static int
-destroy_do(const struct kvm_ctx *ctx, const char *name, const char *ds)
-{
-	const char *what = "";
-	struct undo_log j;
-	struct journal ij;
-	int r;
-
-	if (destroy_intent(ctx, name, ds, &ij) == -1)
-		return -1;
-	undo_init(&j, ctx, "destroy");
-	r = destroy_rc(&j, ctx, &ij, NULL, &what);
-	if (r == 0) {
-		what = "could not destroy its dataset";
-		fault_point("destroy");
-		r = zfs_destroy_tree(ctx, ds);
-	}
-	if (r == -1) {
-		if (undo_rollback(&j) == -1)
-			warnx("%s: destroy failed: %s; restoring its rc.d "
-			    "script and rc.conf failed too: check by hand",
-			    name, what);
-		else
-			warnx("%s: destroy failed: %s; nothing changed", name,
-			    what);
-	} else {
-		rt_remove(ctx, name);
-		fault_point("destroy");
-	}
-	undo_free(&j);
-	journal_end(&ij);
-	return r;
-}
-
 int
 cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -252,7 +138,7 @@ cmd_destroy(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		return 1;
 	if (vm_dataset(ctx, name, ds, sizeof(ds)) == 0 &&
 	    destroy_check(ctx, name, ds, force) == 0 &&
-	    destroy_do(ctx, name, ds) == 0) {
+	    vm_destroy(ctx, name, ds, "destroy") == 0) {
 		printf("%s: destroyed\n", name);
 		r = 0;
 	}
@@ -352,12 +238,12 @@ uninstall_intent(const struct kvm_ctx *ctx, char **vms, size_t nvm,
 	journal_add(ij, "ds", "%s", ctx->dataset);
 	journal_add(ij, "conf", "%s", path);
 	for (i = 0; i < nsc; i++)
-		destroy_plan(ij, scripts[i], 1, 1);
+		vmdestroy_plan(ij, scripts[i], 1, 1);
 	for (i = 0; r == 0 && i < nvm; i++) {
 		if (in_list(scripts, nsc, vms[i]))
 			continue;
 		if ((r = rc_owns_vars(ctx, vms[i])) == 1)
-			destroy_plan(ij, vms[i], 1, 0);
+			vmdestroy_plan(ij, vms[i], 1, 0);
 	}
 	strlist_free(scripts, nsc);
 	if (r == -1 || journal_begin(ctx, ij) == -1) {
@@ -385,7 +271,7 @@ uninstall_do(struct kvm_ctx *ctx, char **vms, size_t nvm, FILE *log)
 	if (uninstall_intent(ctx, vms, nvm, &ij) == -1)
 		return -1;
 	undo_init(&j, ctx, "uninstall");
-	r = destroy_rc(&j, ctx, &ij, log, &what);
+	r = vmdestroy_rc(&j, ctx, &ij, log, &what);
 	if (r == 0) {
 		what = "could not destroy its dataset";
 		fault_point("uninstall");

@@ -2,8 +2,8 @@
  * cmd_info.c: "kvm info [-j] name", the seed's vminfo.  Gathers what
  * there is to know about one VM into struct info: its settings
  * (set.conf), its runtime state, its disk as stat(2) sees it, the
- * bridges of its taps (one ifconfig), its passthru devices (one
- * pciconf), its origin and snapshots (zfs.c)
+ * bridges of its taps (one ifconfig, else the BRI of create -n), its
+ * passthru devices (one pciconf), its origin and snapshots (zfs.c)
  * and its rc.d script; then prints it as "key: value" lines (a setting's
  * key is its info label in the settings table) or as one JSON object.
  */
@@ -21,10 +21,13 @@
 #include "core/argv.h"
 #include "core/bhyve_argv.h"
 #include "core/common.h"
+#include "core/conf.h"
 #include "core/json.h"
 #include "core/pciconf.h"
 #include "core/settings.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
+#include "host/conffile.h"
 #include "host/file.h"
 #include "host/paths.h"
 #include "host/pci.h"
@@ -193,6 +196,33 @@ info_bridges(const struct kvm_ctx *ctx, struct info *in)
 }
 
 /*
+ * A tap not on a bridge now (a stopped VM has no tap) is on the bridge
+ * the hooks of create -n will add it to: set.conf's BRI, when the tap
+ * is its LAN.  A file without them (hand-made hooks) leaves it unknown.
+ */
+static void
+info_net_conf(const struct kvm_ctx *ctx, struct info *in)
+{
+	char path[PATH_MAX], e[KVM_ERR_MAX];
+	const char *lan, *bri;
+	struct conf *c;
+	size_t i;
+
+	if (in->nnet == 0 ||
+	    vm_dir(ctx, in->vm.name, "set.conf", path, sizeof(path)) == -1 ||
+	    (c = conffile_load(path, e, sizeof(e))) == NULL)
+		return;
+	lan = conf_get(c, "LAN");
+	bri = conf_get(c, "BRI");
+	for (i = 0; i < in->nnet && lan != NULL && bri != NULL; i++)
+		if (in->net[i].bridge[0] == '\0' && *bri != '\0' &&
+		    strcmp(in->net[i].arg, lan) == 0)
+			strlcpy(in->net[i].bridge, bri,
+			    sizeof(in->net[i].bridge));
+	conf_free(c);
+}
+
+/*
  * Origin and snapshots (oldest first, with their creation times) from
  * zfs.c, which also reports a failure.  0 or -1.
  */
@@ -291,6 +321,7 @@ info_gather(const struct kvm_ctx *ctx, const char *name, struct info *in)
 	    vm_dataset(ctx, name, in->dataset, sizeof(in->dataset)) == -1)
 		return -1;
 	info_bridges(ctx, in);
+	info_net_conf(ctx, in);
 	info_passthru(ctx, in);
 	return info_zfs(ctx, in) == -1 ? 1 : 0;
 }
@@ -415,6 +446,10 @@ text_disk(const struct info *in)
 		line("disk size", "%s, %s allocated", a, b);
 	}
 	line(label("Iso"), "%s", vm->iso[0] != '\0' ? vm->iso : "none");
+	if (vm->cloudinit)
+		line("cloud-init", "%s/cidata.iso (hostname %s, instance-id "
+		    "iid-%s%s)", vm->dir, vm->name, vm->uuid,
+		    cloudinit_stale(vm) ? "; rebuilt at next start" : "");
 }
 
 static void
@@ -508,6 +543,22 @@ json_opt(struct json *js, const char *key, const char *v)
 	json_string(js, key, v[0] != '\0' ? v : NULL);
 }
 
+/* The seed: where, what the guest is told, whether start rebuilds it. */
+static void
+json_cloudinit(struct json *js, const struct vm *vm)
+{
+	char iso[PATH_MAX + 16], iid[64];
+
+	snprintf(iso, sizeof(iso), "%s/cidata.iso", vm->dir);
+	snprintf(iid, sizeof(iid), "iid-%s", vm->uuid);
+	json_object_open(js, "cloud_init");
+	json_string(js, "iso", iso);
+	json_string(js, "hostname", vm->name);
+	json_string(js, "instance_id", iid);
+	json_bool(js, "stale", cloudinit_stale(vm));
+	json_object_close(js);
+}
+
 static void
 json_runtime(struct json *js, const struct info *in)
 {
@@ -599,6 +650,8 @@ json_print(const struct info *in)
 	json_opt(&js, "uuid", vm->uuid);
 	json_disk(&js, in);
 	json_opt(&js, "iso", vm->iso);
+	if (vm->cloudinit)
+		json_cloudinit(&js, vm);
 	json_devices(&js, in);
 	json_string(&js, "com", in->com);
 	json_opt(&js, "console", in->console);

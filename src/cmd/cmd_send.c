@@ -24,11 +24,10 @@
 #include "host/file.h"
 #include "host/lock.h"
 #include "host/paths.h"
-#include "host/rc.h"
 #include "host/replicate.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
-#include "host/sysrc.h"
+#include "host/vmdestroy.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
@@ -217,35 +216,6 @@ send_back(const struct send *s, int lock, int running)
 		warnx("%s: not moved", s->name);
 }
 
-/* The VM here after a move: its dataset, rc.d script, rc.conf lines. */
-static int
-send_destroy(const struct send *s)
-{
-	char path[PATH_MAX], var[KVM_NAME_MAX + 1], full[64], *val;
-	const char *const *x;
-	int vars, kind, k, r = 0;
-
-	if ((vars = rc_owns_vars(s->ctx, s->name)) == -1 ||
-	    (kind = rc_read(s->ctx, s->name, NULL)) == -1 ||
-	    zfs_destroy_tree(s->ctx, s->ds) == -1)
-		return -1;
-	rt_remove(s->ctx, s->name);
-	if (kind == RC_KVM && (rc_path(s->ctx, s->name, path,
-	    sizeof(path)) == -1 || unlink(path) == -1)) {
-		warn("%s: rc.d script", s->name);
-		r = -1;
-	}
-	rc_varname(s->name, var, sizeof(var));
-	for (x = rc_suffixes; vars == 1 && *x != NULL; x++) {
-		snprintf(full, sizeof(full), "%s%s", var, *x);
-		if ((k = sysrc_get(s->ctx, full, &val)) == 1)
-			free(val);
-		if (k == -1 || (k == 1 && sysrc_unset(s->ctx, full) == -1))
-			r = -1;
-	}
-	return r;
-}
-
 /* Stop the guest if it runs, and hold the VM.  0 or -1 (reported). */
 static int
 send_stop(const struct send *s, int running, int *lock)
@@ -296,7 +266,7 @@ send_move(struct send *s)
 		send_back(s, lock, running);
 		return 1;
 	}
-	if (send_destroy(s) == -1) {
+	if (vm_destroy(s->ctx, s->name, s->ds, "move") == -1) {
 		warnx("%s: moved to %s, but not all of it is gone here",
 		    s->name, s->dest);
 		lock_release(lock);

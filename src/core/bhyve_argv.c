@@ -174,6 +174,16 @@ add_slots(const struct vm *vm, struct argv *av)
 		argv_add(av, "-s");
 		argv_add(av, vm->devices[i]);
 	}
+	if (vm->cloudinit) {
+		/*
+		 * The NoCloud seed, read-only: block_if.c's blockif_open()
+		 * reads the "ro" option of every block device (ahci-cd's
+		 * legacy options go to the same nvlist) and opens the file
+		 * O_RDONLY (usr.sbin/bhyve, 13.0 and later, so 14.0).
+		 */
+		argv_add(av, "-s");
+		argv_addf(av, "28,ahci-cd,%s/cidata.iso,ro", vm->dir);
+	}
 	if (vm->console == CONSOLE_VNC)
 		add_fbuf(vm, av);
 	argv_add(av, "-s");

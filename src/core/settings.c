@@ -216,6 +216,23 @@ set_iso(struct vm *vm, const char *label, const char *v, char *msg,
 	    msgsz);
 }
 
+/* CloudInit: the seed's instance-id is the UUID, so it needs one. */
+static int
+set_cloudinit(struct vm *vm, const char *label, const char *v, char *msg,
+    size_t msgsz)
+{
+	static const char *const yesno[] = { "yes", "no", NULL };
+	int i;
+
+	if ((i = set_choice(label, v, yesno, msg, msgsz)) == -1)
+		return -1;
+	vm->cloudinit = i == 0;
+	if (vm->cloudinit && vm->uuid[0] == '\0')
+		return errf(msg, msgsz, "%s yes needs a UUID (the seed's "
+		    "instance-id)", label);
+	return 0;
+}
+
 static int
 set_console(struct vm *vm, const char *label, const char *v, char *msg,
     size_t msgsz)
@@ -367,6 +384,8 @@ slot_owner(unsigned slot)
 		return "the main disk";
 	case 3:
 		return "the ISO";
+	case 28:
+		return "the cloud-init seed";
 	case 29:
 		return "the VNC framebuffer";
 	case 30:
@@ -668,6 +687,18 @@ static const struct setting settings[] = {
 	    "3),\n"
 	    "empty when none; \"kvm insert\" sets it, \"kvm eject\" empties "
 	    "it.\n" },
+	{ .s_name = "CloudInit", .s_type = "choice", .s_default = "no",
+	  .s_parse = set_cloudinit,
+	  .s_explain =
+	    "CloudInit: yes to give the guest a cloud-init NoCloud seed: "
+	    "the CD\n"
+	    "cidata.iso in this directory (slot 28, read-only), built from "
+	    "the\n"
+	    "files in cloud-init/ and rebuilt by kvm start when they, the "
+	    "VM's\n"
+	    "name, UUID or network devices changed.  kvm create -I sets "
+	    "it.\n"
+	    "Default: no.\n" },
 	{ .s_name = "Console", .s_type = "choice", .s_default = "com",
 	  .s_parse = set_console,
 	  .s_ask = { 'C', "Console (vnc, com)", "console", "com", "console" },
@@ -729,8 +760,8 @@ static const struct setting settings[] = {
 	    "slot,emulation[,options]\n"
 	    "entries, e.g. \"4,virtio-net,tapLAN 5,passthru,3/0/0\" "
 	    "(passthru needs\n"
-	    "the host device attached to ppt).  Slots 0, 2, 3, 29, 30 and 31 "
-	    "are\n"
+	    "the host device attached to ppt).  Slots 0, 2, 3, 28, 29, 30 and "
+	    "31 are\n"
 	    "kvm's.  Default: none.\n" },
 	{ .s_name = "GrubRoot", .s_type = "string", .s_default = NULL,
 	  .s_parse = set_grub_root,

@@ -48,6 +48,7 @@ struct vm {
 	char		 disk_driver[16];	/* nvme virtio-blk ahci-hd */
 	char		 disk_serial[KVM_SERIAL_LEN + 1];
 	char		 iso[PATH_MAX];		/* "" when none */
+	int		 cloudinit;		/* CloudInit: seed at slot 28 */
 	enum vm_console	 console;
 	char		 vnc_bind[64];
 	int		 vnc_port;		/* 0: auto */
