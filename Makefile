@@ -27,7 +27,7 @@ HOST_OBJS =	src/host/conffile.o src/host/disk.o src/host/fault.o src/host/file.o
 		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/replicate.o src/host/runtime.o \
-		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
+		src/host/spawn.o src/host/supervise.o src/host/swtpm.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmdestroy.o src/host/vmload.o \
 		src/host/vncport.o src/host/zfs.o src/host/cloudinit.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
@@ -47,7 +47,7 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 		src/host/journal.h src/host/kld.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h src/host/replicate.h \
-		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
+		src/host/runtime.h src/host/spawn.h src/host/supervise.h src/host/swtpm.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h src/host/vmdestroy.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
 		src/cmd/cmd.h src/core/cloudinit.h src/host/cloudinit.h
@@ -55,7 +55,8 @@ HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
 # The bhyve simulator (tests/sim, see tests/sim/README).
 SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve.o tests/sim/bhyve_dev.o tests/sim/bhyve_io.o \
-		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
+		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o \
+		tests/sim/swtpm.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
 		tests/supervise_test tests/cmd_test tests/settings_test \
@@ -166,7 +167,7 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
 		tests/network_test.sh \
 		tests/cloud_test.sh \
-		tests/disk_test.sh
+		tests/disk_test.sh tests/tpm_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

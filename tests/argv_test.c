@@ -76,7 +76,10 @@
 	X(bad_disks_slot_range) X(bad_disks_driver) X(bad_disks_path)	\
 	X(bad_disks_path_abs) X(bad_disks_fields) X(bad_disks_serial)	\
 	X(bad_disks_main) X(bad_disks_twice) X(bad_disks_own)		\
-	X(bad_disks_zvol_dots)
+	X(bad_disks_zvol_dots)						\
+	X(tpm_passthru) X(tpm_passthru_dev) X(tpm_swtpm) X(bad_tpm_value) \
+	X(bad_tpm_grub) X(bad_tpm_bhyveload) X(bad_tpm_path)		\
+	X(bad_tpm_comma) X(bad_tpm_dotdot) X(bad_tpm_empty_dev)
 
 static char *
 slurp(const char *path)

@@ -32,6 +32,7 @@
 #include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
+#include "host/swtpm.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
@@ -321,8 +322,8 @@ struct clone_op {
 };
 
 /*
- * Give the clone its own identity in its set.conf, and fresh UEFI
- * variables.  A disk outside the dataset is not cloned: say that the
+ * Give the clone its own identity in its set.conf, fresh UEFI
+ * variables and, with TPM=swtpm, a new TPM.  A disk outside the dataset is not cloned: say that the
  * clone shares it.  0 or -1.
  */
 static int
@@ -367,6 +368,9 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	if (r == 0 && vm.rom == ROM_UEFI &&
 	    (pathf(tmpl, sizeof(tmpl), "%s/firmware/BHYVE_UEFI_VARS.fd",
 	    ctx->home) == -1 || file_copy(tmpl, vm.vars_path, 0644) == -1))
+		r = -1;
+	/* A TPM of its own too: swtpm makes a new one (new EK). */
+	if (r == 0 && vm.tpm == TPM_SWTPM && swtpm_forget(op->co_newdir) == -1)
 		r = -1;
 	if (r == 0 && !clone_inside(op->co_srcdir, vm.disk) &&
 	    !clone_inside(op->co_newdir, vm.disk))

@@ -522,6 +522,11 @@ text_print(const struct info *in)
 	    "none");
 	line(label("OnFault"), "%s", vm->onfault == ONFAULT_RESTART ?
 	    "restart" : "stop");
+	if (vm->tpm == TPM_PASSTHRU)
+		line(label("TPM"), "passthru %s", vm->tpm_dev);
+	else
+		line(label("TPM"), "%s", vm->tpm == TPM_SWTPM ?
+		    "swtpm (state in tpm/)" : "none");
 	line("dataset", "%s", in->dataset);
 	line("origin", "%s", !in->zfs_ok ? "?" :
 	    in->origin[0] != '\0' ? in->origin : "-");
@@ -660,6 +665,12 @@ json_print(const struct info *in)
 	json_opt(&js, "vnc", in->vnc);
 	json_string(&js, "onfault", vm->onfault == ONFAULT_RESTART ?
 	    "restart" : "stop");
+	if (vm->tpm == TPM_PASSTHRU)
+		json_string(&js, "tpm", vm->tpm_dev);
+	else if (vm->tpm == TPM_SWTPM)
+		json_string(&js, "tpm", "swtpm");
+	else
+		json_null(&js, "tpm");
 	json_string(&js, "dataset", in->dataset);
 	if (in->zfs_ok) {
 		json_opt(&js, "origin", in->origin);

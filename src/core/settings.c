@@ -317,6 +317,52 @@ set_vnc_password(struct vm *vm, const char *label, const char *v, char *msg,
 	return 0;
 }
 
+/*
+ * TPM: none, swtpm, or passthru[:/dev/DEVICE] (bhyve -l tpm,TYPE,PATH;
+ * usr.sbin/bhyve/amd64/pci_lpc.c, lpc_device_parse).  Only the UEFI
+ * firmware sets a TPM up for the guest (the edk2-bhyve port builds it
+ * with TPM2_ENABLE since FreeBSD 14.0, ports review D41868); a kernel
+ * loaded by bhyveload or grub-bhyve would find an uninitialised one.
+ * Whether the device exists is the host's business ("kvm check").
+ */
+static int
+set_tpm(struct vm *vm, const char *label, const char *v, char *msg,
+    size_t msgsz)
+{
+	const char *dev;
+
+	vm->tpm = TPM_NONE;
+	vm->tpm_dev[0] = '\0';
+	if (*v == '\0')
+		return 0;
+	if (strcmp(v, "swtpm") == 0)
+		vm->tpm = TPM_SWTPM;
+	else if (strcmp(v, "passthru") == 0 ||
+	    strncmp(v, "passthru:", 9) == 0) {
+		dev = v[8] == ':' ? v + 9 : "/dev/tpm0";
+		if (strncmp(dev, "/dev/", 5) != 0 || dev[5] == '\0' ||
+		    strstr(dev, "/..") != NULL)
+			return errf(msg, msgsz, "%s passthru device must be "
+			    "a path under /dev, e.g. passthru:/dev/tpm0, not "
+			    "\"%s\"", label, dev);
+		if (set_path("TPM passthru device", vm->tpm_dev,
+		    sizeof(vm->tpm_dev), NULL, dev, msg, msgsz) == -1)
+			return -1;
+		vm->tpm = TPM_PASSTHRU;
+	} else
+		return errf(msg, msgsz, "%s must be swtpm, passthru or "
+		    "passthru:/dev/DEVICE (empty: none), not \"%s\"", label,
+		    v);
+	if (vm->rom != ROM_UEFI && vm->rom != ROM_FILE) {
+		vm->tpm = TPM_NONE;
+		vm->tpm_dev[0] = '\0';
+		return errf(msg, msgsz, "%s needs a UEFI loader (the firmware "
+		    "sets the TPM up for the guest), not VMrom %s", label,
+		    vm_rom_name(vm->rom));
+	}
+	return 0;
+}
+
 /* What the Devices parser works with. */
 struct devs {
 	struct vm	*d_vm;
@@ -698,6 +744,16 @@ static const struct setting settings[] = {
 	  .s_explain =
 	    "VNCpassword: at most 8 characters, no ','.  Empty: no "
 	    "password.\n" },
+	{ .s_name = "TPM", .s_type = "choice", .s_default = NULL,
+	  .s_parse = set_tpm, .s_info = "tpm",
+	  .s_explain =
+	    "TPM: a TPM 2.0 for the guest (Windows 11 wants one; UEFI only):\n"
+	    "passthru (the host's /dev/tpm0, or passthru:/dev/tpmN; load "
+	    "tpm(4)\n"
+	    "first) or swtpm (a software TPM, sysutils/swtpm, run by kvm start "
+	    "with\n"
+	    "its state in the tpm directory here; needs a bhyve with the swtpm\n"
+	    "backend, FreeBSD 15.0 or later).  Empty: no TPM.\n" },
 	{ .s_name = "Devices", .s_type = "list", .s_default = NULL,
 	  .s_parse = set_devices,
 	  .s_explain =

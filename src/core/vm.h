@@ -16,6 +16,7 @@ enum vm_rom	{ ROM_UEFI, ROM_GRUB, ROM_BHYVELOAD, ROM_FILE };
 enum vm_console	{ CONSOLE_COM, CONSOLE_VNC };
 enum vm_com	{ COM_DEFAULT, COM_STDIO, COM_NMDM };
 enum vm_onfault	{ ONFAULT_STOP, ONFAULT_RESTART };
+enum vm_tpm	{ TPM_NONE, TPM_PASSTHRU, TPM_SWTPM };
 
 #define VM_MAX_DEVICES	64
 #define VM_MAX_PINS	1024	/* KVM_PINS_MAX of core/cpu.h */
@@ -74,6 +75,8 @@ struct vm {
 	char		 grub_config[PATH_MAX];
 	char		 loader_opts[512];	/* words, one space between */
 	enum vm_onfault	 onfault;
+	enum vm_tpm	 tpm;
+	char		 tpm_dev[PATH_MAX];	/* TPM passthru: /dev/tpmN */
 };
 
 /*
