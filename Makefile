@@ -17,49 +17,50 @@ LIBS =		$(BSD_LIBS)
 CORE_OBJS =	src/core/argv.o src/core/bhyve_argv.o src/core/conf.o \
 		src/core/conf_edit.o \
 		src/core/siphash.o \
-		src/core/cpu.o src/core/create_text.o src/core/ident.o src/core/json.o \
+		src/core/cpu.o src/core/create_text.o src/core/disks.o src/core/ident.o src/core/json.o \
 		src/core/net.o \
 		src/core/loaderopts.o src/core/pciconf.o \
 		src/core/settings.o src/core/sv.o src/core/util.o \
-		src/core/valid.o src/core/vm.o
-HOST_OBJS =	src/host/conffile.o src/host/fault.o src/host/file.o \
+		src/core/valid.o src/core/vm.o src/core/cloudinit.o
+HOST_OBJS =	src/host/conffile.o src/host/disk.o src/host/fault.o src/host/file.o \
 		src/host/functions.o src/host/hook.o src/host/journal.o \
 		src/host/kld.o src/host/lock.o src/host/paths.o src/host/pci.o \
 		src/host/port.o src/host/rc.o src/host/rcconf.o src/host/recover.o \
 		src/host/replicate.o src/host/runtime.o \
-		src/host/spawn.o src/host/supervise.o src/host/sysrc.o \
+		src/host/spawn.o src/host/supervise.o src/host/swtpm.o src/host/sysrc.o \
 		src/host/tty.o src/host/undo.o src/host/vmdestroy.o src/host/vmload.o \
-		src/host/vncport.o src/host/zfs.o
+		src/host/vncport.o src/host/zfs.o src/host/cloudinit.o
 CMD_OBJS =	src/cmd/cmd.o src/cmd/cmd_check.o src/cmd/cmd_clone.o src/cmd/cmd_console.o \
-		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_info.o \
+		src/cmd/cmd_create.o src/cmd/cmd_destroy.o src/cmd/cmd_disk.o src/cmd/cmd_info.o \
 		src/cmd/cmd_insert.o src/cmd/cmd_install.o src/cmd/cmd_rc.o \
 		src/cmd/cmd_rename.o src/cmd/cmd_send.o src/cmd/cmd_snap.o src/cmd/cmd_start.o \
 		src/cmd/cmd_status.o src/cmd/cmd_stop.o
 LIB_OBJS =	$(CORE_OBJS) $(HOST_OBJS) $(CMD_OBJS)
 MAIN_OBJS =	src/main.o
 HEADERS =	src/core/argv.h src/core/bhyve_argv.h src/core/common.h \
-		src/core/conf.h src/core/conf_impl.h src/core/cpu.h src/core/create_text.h \
+		src/core/conf.h src/core/conf_impl.h src/core/cpu.h src/core/create_text.h src/core/disks.h \
 		src/core/ident.h \
 		src/core/json.h src/core/loaderopts.h src/core/net.h src/core/pciconf.h src/core/settings.h src/core/siphash.h \
 		src/core/sv.h src/core/util.h src/core/valid.h \
-		src/core/vm.h src/host/conffile.h src/host/fault.h \
+		src/core/vm.h src/host/conffile.h src/host/disk.h src/host/fault.h \
 		src/host/file.h src/host/functions.h src/host/hook.h \
 		src/host/journal.h src/host/kld.h \
 		src/host/lock.h src/host/paths.h src/host/pci.h src/host/port.h src/host/rc.h src/host/rcconf.h \
 		src/host/recover.h src/host/replicate.h \
-		src/host/runtime.h src/host/spawn.h src/host/supervise.h \
+		src/host/runtime.h src/host/spawn.h src/host/supervise.h src/host/swtpm.h \
 		src/host/sysrc.h src/host/tty.h src/host/undo.h src/host/vmdestroy.h \
 		src/host/vmload.h src/host/vncport.h src/host/zfs.h \
-		src/cmd/cmd.h
+		src/cmd/cmd.h src/core/cloudinit.h src/host/cloudinit.h
 
 # The bhyve simulator (tests/sim, see tests/sim/README).
 SIM_OBJS =	tests/sim/sim.o tests/sim/getopt.o tests/sim/vmm.o \
 		tests/sim/bhyve.o tests/sim/bhyve_dev.o tests/sim/bhyve_io.o \
-		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o
+		tests/sim/bhyve_run.o tests/sim/ctl.o tests/sim/loader.o \
+		tests/sim/swtpm.o
 
 UNIT_TESTS =	tests/conf_test tests/valid_test tests/argv_test \
 		tests/supervise_test tests/cmd_test tests/settings_test \
-		tests/pciconf_test
+		tests/pciconf_test tests/cloudinit_test
 # Small programs the sh tests use to see what the C code sees.
 TEST_TOOLS =	tests/confdump tests/argvdump tests/ptyrun \
 		tests/settingsdump
@@ -102,6 +103,10 @@ tests/settings_test: tests/settings_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/settings_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
 tests/pciconf_test: tests/pciconf_test.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/pciconf_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/cloudinit_test: tests/cloudinit_test.o src/libkvm.a
+	$(CC) $(ALL_CFLAGS) -o $@ tests/cloudinit_test.o src/libkvm.a $(ATF_LIBS) $(LIBS)
+tests/cloudinit_test.o: tests/cloudinit_test.c $(HEADERS) config.mk
+	$(CC) $(ALL_CFLAGS) $(ATF_CFLAGS) -c tests/cloudinit_test.c -o $@
 
 tests/confdump: tests/confdump.o src/libkvm.a
 	$(CC) $(ALL_CFLAGS) -o $@ tests/confdump.o src/libkvm.a $(LIBS)
@@ -160,7 +165,9 @@ SH_FILES =	share/functions tools/bootstrap.sh tools/demo.sh tools/embed.sh \
 		tools/layers.sh tests/layers_test.sh tests/kvm8_test.sh \
 		tests/kvm8_synopsis.sh tests/templates_test.sh tests/real_test.sh \
 		tests/list_test.sh tests/cpu_test.sh tests/sim/bin/ssh tests/send_test.sh \
-		tests/network_test.sh tests/hostshutdown_test.sh
+		tests/network_test.sh \
+		tests/cloud_test.sh \
+		tests/disk_test.sh tests/tpm_test.sh tests/hostshutdown_test.sh
 
 # The layer check reads the objects (nm -P), so they are built first.
 lint: kvm

@@ -24,6 +24,14 @@ static const struct cmd_sub snap_subs[] = {
 	{ NULL,		0 },
 };
 
+/* disk: add and grow change the VM; list only reads. */
+static const struct cmd_sub disk_subs[] = {
+	{ "add",	CMD_ROOT },
+	{ "grow",	CMD_ROOT },
+	{ "list",	0 },
+	{ NULL,		0 },
+};
+
 static int help(struct kvm_ctx *, const struct cmd *, int, char **);
 
 static const struct cmd cmds[] = {
@@ -31,7 +39,8 @@ static const struct cmd cmds[] = {
 	    "create POOL/kvm and the kvm home, record it in kvm.conf" },
 	{ "create", "vmcreate", cmd_create,
 	    "[-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] "
-	    "[-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] name", CMD_ROOT, NULL,
+	    "[-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] "
+	    "[-I image [-u user-data | -k keyfile]] name", CMD_ROOT, NULL,
 	    "create a VM: its dataset, set.conf, run and disk" },
 	{ "insert", NULL, cmd_insert, "name iso", CMD_ROOT, NULL,
 	    "put an ISO image in the VM's CD drive" },
@@ -56,6 +65,11 @@ static const struct cmd cmds[] = {
 	{ "snap", NULL, cmd_snap,
 	    "create|destroy|rollback|list [-j] name [snapshot]", 0, snap_subs,
 	    "create, destroy, roll back to or list the VM's snapshots" },
+	/* disk checks root per subcommand (disk_subs). */
+	{ "disk", NULL, cmd_disk,
+	    "add name size [driver] | grow name disk size | list [-j] name",
+	    0, disk_subs,
+	    "add a disk to the VM, grow one, or list them" },
 	{ "rename", "vmrename", cmd_rename, "old new", CMD_ROOT, NULL,
 	    "rename a stopped VM, all or nothing" },
 	{ "destroy", "vmdestroy", cmd_destroy, "[-f] name", CMD_ROOT, NULL,

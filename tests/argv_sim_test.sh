@@ -23,7 +23,9 @@ slot_arg()
 # check fails the test case.
 build_files()
 {
-	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; } > disks
+	{ slot_arg "$1" 2,; slot_arg "$1" 3,ahci-cd,; slot_arg "$1" 28,ahci-cd,
+	  slot_arg "$1" "" | grep -E '^[0-9]+,(nvme|virtio-blk|ahci-hd),' |
+	    grep -v '^2,' || true; } > disks
 	while read -r a; do
 		path=${a#*,*,}
 		path=${path%%,*}
@@ -52,6 +54,24 @@ build_files()
 			    ifconfig tap create name "$tap" ;;
 		esac
 	done < nics
+	# TPM: the host device (a plain file serves), or a running swtpm
+	grep '^tpm,passthru,' "$1" > tpms || true
+	while read -r a; do
+		atf_check mkdir -p "$(dirname "${a#tpm,passthru,}")"
+		atf_check touch "${a#tpm,passthru,}"
+	done < tpms
+	if grep '^tpm,swtpm,' "$1" > tpms; then
+		sock=$(sed 's/^tpm,swtpm,//' tpms)
+		atf_check mkdir -p "$(dirname "$sock")" swtpm-state
+		swtpm socket --tpm2 --tpmstate dir="$(pwd)/swtpm-state" \
+		    --server type=unixio,path="$sock" --flags not-need-init &
+		echo $! > swtpm.pid
+		i=0
+		while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+	fi
 	if slot_arg "$1" "" | grep -q ',passthru,3/0/0$'; then
 		printf '%s\t%s\n' ppt0@pci0:3:0:0: \
 		    'class=0x020000 rev=0x06 hdr=0x00 vendor=0x10ec' \
@@ -137,6 +157,10 @@ sim_case()
 	fi
 	echo poweroff > "$KVM_ROOTDIR/sim/$name.guest"
 	run_argv bhyve 1
+	if [ -f swtpm.pid ]; then
+		kill "$(cat swtpm.pid)"
+		wait "$(cat swtpm.pid)" || true
+	fi
 	# the guest ran: bhyve got past its device setup
 	atf_check -o inline:"1\n" cat "$KVM_ROOTDIR/sim/$name.runs"
 }

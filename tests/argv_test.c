@@ -69,7 +69,17 @@
 	X(cpu_topology_pin) X(cpu_sockets) X(bad_topology_product)	\
 	X(bad_topology_key) X(bad_topology_twice) X(bad_topology_zero)	\
 	X(bad_pin_vcpu) X(bad_pin_syntax) X(bad_pin_host) X(bad_pin_twice)	\
-	X(bad_topology_divide)
+	X(bad_topology_divide) X(cloudinit) X(bad_cloudinit)	\
+	X(bad_cloudinit_uuid) X(slot_cloudinit)				\
+	X(disks_files) X(disks_devices) X(bad_disks_slot_devices)	\
+	X(bad_disks_slot_twice) X(bad_disks_slot_iso)			\
+	X(bad_disks_slot_range) X(bad_disks_driver) X(bad_disks_path)	\
+	X(bad_disks_path_abs) X(bad_disks_fields) X(bad_disks_serial)	\
+	X(bad_disks_main) X(bad_disks_twice) X(bad_disks_own)		\
+	X(bad_disks_zvol_dots)						\
+	X(tpm_passthru) X(tpm_passthru_dev) X(tpm_swtpm) X(bad_tpm_value) \
+	X(bad_tpm_grub) X(bad_tpm_bhyveload) X(bad_tpm_path)		\
+	X(bad_tpm_comma) X(bad_tpm_dotdot) X(bad_tpm_empty_dev)
 
 static char *
 slurp(const char *path)

@@ -85,6 +85,7 @@ Disk=disk
 DiskDriver=nvme
 DiskSerial=$serial
 Iso=
+CloudInit=no
 Console=com
 Com=
 VNCbind=127.0.0.1
@@ -92,7 +93,9 @@ VNCport=auto
 VNCsize=1024x768
 VNCwait=no
 VNCpassword=
+TPM=
 Devices=
+Disks=
 GrubRoot=
 GrubConfig=
 LoaderOptions=
@@ -179,6 +182,7 @@ Disk=disk
 DiskDriver=virtio-blk
 DiskSerial=$(vm_serial web)
 Iso=$(pwd)/isos/boot.iso
+CloudInit=no
 Console=com
 Com=
 VNCbind=127.0.0.1
@@ -186,7 +190,9 @@ VNCport=auto
 VNCsize=1024x768
 VNCwait=no
 VNCpassword=
+TPM=
 Devices=
+Disks=
 GrubRoot=
 GrubConfig=
 LoaderOptions=
@@ -577,7 +583,7 @@ bad_create_body()
 {
 	kvm_setup
 	atf_check -o ignore kvm create -y web </dev/null
-	usage="usage: kvm create [-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] [-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] name\n"
+	usage="usage: kvm create [-y] [-c cores] [-m mem] [-s disksize] [-l loader] [-d driver] [-C vnc|com] [-i iso] [-n tap[,bridge[,uplink]]] [-I image [-u user-data | -k keyfile]] name\n"
 	long=abcdefghijabcdefghijabcdefghij12
 
 	bad 1 "kvm: $long: name is longer than 31 characters\n" \

@@ -557,7 +557,7 @@ bad_names_body()
 	bad 1 "kvm: web: uplink name \".em0\" must begin with a letter\n" "tap0,bridge0,.em0"
 	# -n needs its argument: usage, exit 2.
 	kvm_state > before
-	atf_check -s exit:2 -o empty -e match:"^usage: kvm create .*\\[-n tap\\[,bridge\\[,uplink\\]\\]\\] name\$" \
+	atf_check -s exit:2 -o empty -e match:"^usage: kvm create .*\\[-n tap\\[,bridge\\[,uplink\\]\\]\\] .*name\$" \
 	    kvm create -y -m 256M -s 64M web -n
 	kvm_state > after
 	atf_check cmp before after

@@ -159,7 +159,7 @@ unknown_emulation_body()
 	    bhyve -s 5,virtio-gpu web
 	atf_check -o match:"^virtio-net$" -o match:"^passthru$" \
 	    -o match:"^ahci-cd$" bhyve -s help
-	atf_check -o inline:"bootrom\ncom1\ncom2\ncom3\ncom4\npc-testdev\n" \
+	atf_check -o inline:"bootrom\ncom1\ncom2\ncom3\ncom4\ntpm\npc-testdev\n" \
 	    bhyve -l help
 	atf_check -s exit:64 \
 	    -e inline:"bhyve: invalid lpc device configuration 'com5,stdio'\n" \

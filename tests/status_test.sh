@@ -521,6 +521,7 @@ device:      6,virtio-rnd
 console:     $6
 vnc:         $7
 onfault:     restart
+tpm:         none
 dataset:     $POOL/kvm/vm/web
 origin:      -
 snapshot:    zeta ($(fmt_time "$tz"))
@@ -599,6 +600,7 @@ device:      none
 console:     nmdm $(pwd)/root/dev/nmdm-my-vm.1.1B with start -d, else stdio
 vnc:         none
 onfault:     stop
+tpm:         none
 dataset:     $POOL/kvm/vm/my-vm.1
 origin:      -
 snapshot:    none
@@ -607,7 +609,7 @@ rc.conf:     my_vm_1_enable is not set
 EOF
 	atf_check -s exit:0 -o save:out -e empty kvm info my-vm.1
 	atf_check -o file:expected grep -v '^disk size:' out
-	printf '{"name":"my-vm.1","state":"stopped","started":null,"uptime":null,"pid":0,"supervisor":0,"loader_pid":0,"loader":"grub","firmware":null,"uefi_vars":null,"cpus":1,"memory":536870912,"uuid":null,"disk":{"path":"%s","driver":"nvme","serial":null,"size":1073741824,"allocated":A},"iso":null,"network":[],"passthru":[],"devices":[],"com":"auto","console":"%s","vnc":null,"onfault":"stop","dataset":"%s","origin":null,"snapshots":[],"rcd":null,"rc_enable":null}\n' \
+	printf '{"name":"my-vm.1","state":"stopped","started":null,"uptime":null,"pid":0,"supervisor":0,"loader_pid":0,"loader":"grub","firmware":null,"uefi_vars":null,"cpus":1,"memory":536870912,"uuid":null,"disk":{"path":"%s","driver":"nvme","serial":null,"size":1073741824,"allocated":A},"iso":null,"network":[],"passthru":[],"devices":[],"com":"auto","console":"%s","vnc":null,"onfault":"stop","tpm":null,"dataset":"%s","origin":null,"snapshots":[],"rcd":null,"rc_enable":null}\n' \
 	    "$HOME_DIR/vm/my-vm.1/disk" "$(pwd)/root/dev/nmdm-my-vm.1.1B" \
 	    "$POOL/kvm/vm/my-vm.1" > expected.json
 	atf_check -s exit:0 -o save:out.json -e empty kvm info -j my-vm.1
@@ -674,7 +676,7 @@ EOF
 	    >> expected.json
 	printf '"passthru":[{"slot":"5","device":"3/0/0","driver":null,"description":null}],"devices":["6,virtio-rnd"],' \
 	    >> expected.json
-	printf '"com":"nmdm","console":"%s","vnc":"127.0.0.1:5907","onfault":"restart","dataset":"%s/kvm/vm/web","origin":null,' \
+	printf '"com":"nmdm","console":"%s","vnc":"127.0.0.1:5907","onfault":"restart","tpm":null,"dataset":"%s/kvm/vm/web","origin":null,' \
 	    "$dev" "$POOL" >> expected.json
 	printf '"snapshots":[{"name":"zeta","created":%s,"used":U},{"name":"alpha","created":%s,"used":U}],"rcd":"%s","rc_enable":"YES"}\n' \
 	    "$tz" "$ta" "$(pwd)/root/usr/local/etc/rc.d/web" >> expected.json

@@ -12,6 +12,11 @@ cd "$(dirname "$0")/.."
 
 debian_pkgs="build-essential pkg-config libbsd-dev bmake clang zfs-fuse
 kyua atf-sh libatf-dev mandoc shellcheck dash"
+# Cloud images: makefs builds the seed ISO (in FreeBSD's base), isoinfo
+# (genisoimage) reads it back in the tests, qemu-img converts qcow2;
+# qemu-utils without its recommends (Ceph, Gluster) is three packages.
+debian_pkgs="$debian_pkgs makefs genisoimage"
+debian_norec="qemu-utils"
 
 case $(uname -s) in
 Linux)
@@ -20,12 +25,23 @@ Linux)
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 		    grep -q 'install ok installed' || missing="$missing $p"
 	done
-	if [ -n "$missing" ]; then
-		echo "bootstrap: installing$missing"
+	norec=
+	for p in $debian_norec; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || norec="$norec $p"
+	done
+	if [ -n "$missing$norec" ]; then
+		echo "bootstrap: installing$missing$norec"
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq
+	fi
+	if [ -n "$missing" ]; then
 		# shellcheck disable=SC2086
 		apt-get install -y -qq $missing >/dev/null
+	fi
+	if [ -n "$norec" ]; then
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $norec >/dev/null
 	fi
 	;;
 FreeBSD)

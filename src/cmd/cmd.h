@@ -55,6 +55,7 @@ int	 cmd_check(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_clone(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_console(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_create(struct kvm_ctx *, const struct cmd *, int, char **);
+int	 cmd_disk(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_destroy(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_eject(struct kvm_ctx *, const struct cmd *, int, char **);
 int	 cmd_info(struct kvm_ctx *, const struct cmd *, int, char **);

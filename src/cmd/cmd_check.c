@@ -2,7 +2,8 @@
  * cmd_check.c: "kvm check [name ...]" reads each VM's set.conf and run
  * without changing anything and reports problems as FILE:LINE: message:
  * syntax, settings, missing files, passthru host devices missing or not
- * attached to ppt, sh syntax of run, missing hooks, and
+ * attached to ppt, a missing TPM device, sh syntax of run, missing
+ * hooks, and
  * (as warnings) variables one typo away from a known one.  Like every
  * command that looks at a VM, it first finishes or undoes what a
  * killed create, rename, clone or destroy left (journal.h).  The known
@@ -30,6 +31,7 @@
 #include "host/pci.h"
 #include "host/port.h"
 #include "host/spawn.h"
+#include "host/swtpm.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
 
@@ -224,6 +226,32 @@ check_pins(const struct vm *vm)
 }
 
 /*
+ * TPM passthru: the device must exist, or bhyve fails to open it
+ * (tpm_emul_passthru.c, "unable to open tpm device") and exits 4; it
+ * appears once the tpm(4) driver is loaded.  TPM swtpm: start runs
+ * swtpm, so it must be installed.  0, or -1 after reporting.
+ */
+static int
+check_tpm(const struct kvm_ctx *ctx, const struct vm *vm)
+{
+	char path[PATH_MAX];
+
+	if (vm->tpm == TPM_SWTPM && !swtpm_installed()) {
+		warnx("%s: TPM swtpm: no swtpm program on PATH (pkg install "
+		    "swtpm)", vm->name);
+		return -1;
+	}
+	if (vm->tpm != TPM_PASSTHRU ||
+	    host_path(ctx, vm->tpm_dev, path, sizeof(path)) == -1)
+		return 0;
+	if (access(path, F_OK) == 0)
+		return 0;
+	warnx("%s: TPM passthru: %s does not exist (is the tpm(4) driver "
+	    "loaded? kldload tpm)", vm->name, vm->tpm_dev);
+	return -1;
+}
+
+/*
  * Report every settings error, in the order of the settings table; the
  * files are checked only when the settings are sound.
  */
@@ -243,6 +271,8 @@ check_settings(const struct kvm_ctx *ctx, const struct conf *c,
 		r = -1;
 	}
 	if (check_passthru(ctx, &vm) == -1 || check_pins(&vm) == -1)
+		r = -1;
+	if (check_tpm(ctx, &vm) == -1)
 		r = -1;
 	vm_free(&vm);
 	return r;

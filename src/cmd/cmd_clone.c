@@ -3,8 +3,8 @@
  * dataset under a new name.  Without @snapshot, kvm first snapshots src
  * as src@clone-NEW.  The clone then gets its own identity in its
  * set.conf: a new UUID, DiskSerial, MAC address for every NIC, serial
- * for every ser= in Devices, and fresh UEFI variables; paths into the
- * source's directory follow to the clone's.  Any failure after the clone
+ * for every ser= in Devices and every disk of Disks, and fresh UEFI
+ * variables; paths into the source's directory follow to the clone's.  Any failure after the clone
  * was made destroys it (and the snapshot made for it): nothing
  * half-made stays, and after a crash the next command does that
  * (the intent journal, recover.c).  The identities come from
@@ -21,6 +21,7 @@
 #include "core/argv.h"
 #include "core/common.h"
 #include "core/conf.h"
+#include "core/disks.h"
 #include "core/ident.h"
 #include "core/util.h"
 #include "core/valid.h"
@@ -31,6 +32,7 @@
 #include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
+#include "host/swtpm.h"
 #include "host/vmload.h"
 #include "host/zfs.h"
 #include "cmd/cmd.h"
@@ -290,6 +292,21 @@ clone_disk(struct conf **cp, struct clone_ctx *cc)
 	return r;
 }
 
+/* Disks with new serials, the same files, drivers and slots. */
+static int
+clone_disks(struct conf *c, const struct vm *vm)
+{
+	char *want;
+	int r;
+
+	if (vm->ndisks == 0)
+		return 0;
+	want = disks_reserial(vm);
+	r = conf_set(c, "Disks", want);
+	free(want);
+	return r;
+}
+
 /* The operands of one clone and what it made so far. */
 struct clone_op {
 	const char	*co_src;
@@ -305,8 +322,8 @@ struct clone_op {
 };
 
 /*
- * Give the clone its own identity in its set.conf, and fresh UEFI
- * variables.  A disk outside the dataset is not cloned: say that the
+ * Give the clone its own identity in its set.conf, fresh UEFI
+ * variables and, with TPM=swtpm, a new TPM.  A disk outside the dataset is not cloned: say that the
  * clone shares it.  0 or -1.
  */
 static int
@@ -317,6 +334,7 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	struct vm vm;
 	char path[PATH_MAX], e[KVM_ERR_MAX], uuid[40];
 	char serial[KVM_SERIAL_LEN + 1], tmpl[PATH_MAX];
+	size_t i;
 	int r = -1;
 
 	if (pathf(path, sizeof(path), "%s/set.conf", op->co_newdir) == -1)
@@ -341,6 +359,7 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	    conf_set(c, "DiskSerial", serial) == 0 &&
 	    clone_disk(&c, &cc) == 0 &&
 	    clone_devices(&c, &cc, vm.ndevices) == 0 &&
+	    clone_disks(c, &vm) == 0 &&
 	    conffile_write(c, path) == 0)
 		r = 0;
 	/* Fresh UEFI variables: the copy of the template install pinned. */
@@ -350,10 +369,18 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	    (pathf(tmpl, sizeof(tmpl), "%s/firmware/BHYVE_UEFI_VARS.fd",
 	    ctx->home) == -1 || file_copy(tmpl, vm.vars_path, 0644) == -1))
 		r = -1;
+	/* A TPM of its own too: swtpm makes a new one (new EK). */
+	if (r == 0 && vm.tpm == TPM_SWTPM && swtpm_forget(op->co_newdir) == -1)
+		r = -1;
 	if (r == 0 && !clone_inside(op->co_srcdir, vm.disk) &&
 	    !clone_inside(op->co_newdir, vm.disk))
 		warnx("%s: disk %s is outside the VM's dataset: the clone "
 		    "shares it with %s", op->co_new, vm.disk, op->co_src);
+	for (i = 0; r == 0 && i < vm.ndisks; i++)
+		if (vm.disks[i].vd_off == 0)	/* a zvol of Disks */
+			warnx("%s: disk %s is outside the VM's dataset: the "
+			    "clone shares it with %s", op->co_new,
+			    vm.disks[i].vd_path, op->co_src);
 	free(cc.cc_ids);
 	vm_free(&vm);
 	conf_free(c);

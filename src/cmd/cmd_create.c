@@ -9,6 +9,8 @@
  * intent journal, recover.c).  The text of set.conf and run is create_text.c's.
  * The network (-n tap[,bridge[,uplink]], or three questions after the
  * others) is checked by core/net.c.
+ * With -I the disk is a cloud image and the dataset gets a cloud-init
+ * seed (host/cloudinit.c), within the same journal.
  */
 #include <sys/stat.h>
 
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/argv.h"
+#include "core/cloudinit.h"
 #include "core/common.h"
 #include "core/conf.h"
 #include "core/create_text.h"
@@ -31,6 +34,7 @@
 #include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
 #include "host/fault.h"
 #include "host/file.h"
 #include "host/journal.h"
@@ -49,6 +53,12 @@ struct create {
 	const char		*flag[NQ];	/* as given, NULL if not */
 	const char		*netflag;	/* -n, NULL if not given */
 	struct create_settings	 cs;		/* the checked values */
+	const char		*image;		/* -I: a cloud image */
+	const char		*userdata;	/* -u */
+	const char		*keys;		/* -k */
+	struct ci_image		 img;		/* what -I is */
+	char			*user;		/* the seed's user-data */
+	size_t			 userlen;
 };
 
 /* A check: 0 and the value stored in c->cs, or -1 and a message. */
@@ -61,6 +71,7 @@ static int	check_loader(struct create *, const char *, char *, size_t);
 static int	check_driver(struct create *, const char *, char *, size_t);
 static int	check_console(struct create *, const char *, char *, size_t);
 static int	check_iso(struct create *, const char *, char *, size_t);
+static int	create_seed(const struct create *, const char *, const char *);
 
 /* The disk size is no set.conf variable: create's own question. */
 static const struct setting_ask disk_size = { 's', "Disk size",
@@ -171,6 +182,16 @@ check_disk(struct create *c, const char *v, char *err, size_t errsz)
 
 	if (valid_size(disk_size.sa_label, v, &bytes, err, errsz) == -1)
 		return -1;
+	/* A cloud image: the default grows to it; a size never shrinks. */
+	if (c->image != NULL && c->img.ci_size > bytes) {
+		if (c->flag[Q_DISK] != NULL ||
+		    strcmp(v, disk_size.sa_default) != 0)
+			return errf(err, errsz, "image %s (%ju bytes) is "
+			    "larger than the disk size %s (kvm does not shrink "
+			    "an image)", c->image, (uintmax_t)c->img.ci_size,
+			    v);
+		bytes = (c->img.ci_size + 0xfffff) & ~(uint64_t)0xfffff;
+	}
 	/* ftruncate takes an off_t. */
 	if (bytes > (uint64_t)INT64_MAX)
 		return errf(err, errsz, "disk size is too large");
@@ -444,7 +465,9 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 		return -1;
 	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/disk", dir) == -1 ||
-	    create_disk(c, path) == -1)
+	    (c->image == NULL ? create_disk(c, path) :
+	    cloudinit_disk(c->ctx, c->name, &c->img, path, c->cs.cs_disk)) ==
+	    -1)
 		return -1;
 	fault_point("create");
 	if (strcmp(create_get(&c->cs, "VMrom"), "uefi") == 0 &&
@@ -457,6 +480,11 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 	if (pathf(path, sizeof(path), "%s/run", dir) == -1 ||
 	    file_write_atomic(path, run, strlen(run), 0644) == -1)
 		return -1;
+	if (c->image != NULL) {
+		fault_point("create");
+		if (create_seed(c, dir, setconf) == -1)
+			return -1;
+	}
 	fault_point("create");
 	if (pathf(path, sizeof(path), "%s/set.conf", dir) == -1 ||
 	    file_write_atomic(path, setconf, strlen(setconf), 0644) == -1)
@@ -465,15 +493,14 @@ create_files(const struct create *c, const char *ds, const char *setconf,
 }
 
 /*
- * What create writes must be what start accepts: parse the new set.conf
- * and read it as start will.  0, or -1 after reporting.
+ * The new set.conf read as start will read it, into vm (to be freed).
+ * 0, or -1 after reporting.
  */
 static int
-create_verify(const struct create *c, const char *text)
+create_vm(const struct create *c, const char *text, struct vm *vm)
 {
 	char dir[PATH_MAX], fname[PATH_MAX], err[KVM_ERR_MAX];
 	struct conf *conf;
-	struct vm vm;
 	int r;
 
 	if (vm_dir(c->ctx, c->name, NULL, dir, sizeof(dir)) == -1 ||
@@ -484,14 +511,47 @@ create_verify(const struct create *c, const char *text)
 		warnx("%s: internal error: %s", c->name, err);
 		return -1;
 	}
-	r = vm_from_conf(&vm, conf, c->name, dir, c->ctx->home, err,
+	r = vm_from_conf(vm, conf, c->name, dir, c->ctx->home, err,
 	    sizeof(err));
 	if (r == -1)
 		warnx("%s: internal error: %s", c->name, err);
-	else
-		vm_free(&vm);
 	conf_free(conf);
 	return r;
+}
+
+/* What create writes must be what start accepts. */
+static int
+create_verify(const struct create *c, const char *text)
+{
+	struct vm vm;
+
+	if (create_vm(c, text, &vm) == -1)
+		return -1;
+	vm_free(&vm);
+	return 0;
+}
+
+/*
+ * The cloud-init seed: user-data (-u as given, byte for byte, or the
+ * keys of -k), then the generated files and cidata.iso.
+ */
+static int
+create_seed(const struct create *c, const char *dir, const char *setconf)
+{
+	char path[PATH_MAX];
+	struct vm vm;
+	int r;
+
+	if (pathf(path, sizeof(path), "%s/cloud-init", dir) == -1 ||
+	    mkdirs(path, 0755) == -1 ||
+	    pathf(path, sizeof(path), "%s/cloud-init/user-data", dir) == -1 ||
+	    file_write_atomic(path, c->user, c->userlen, 0600) == -1)
+		return -1;
+	if (create_vm(c, setconf, &vm) == -1)
+		return -1;
+	r = cloudinit_seed(c->ctx, &vm);
+	vm_free(&vm);
+	return r == -1 ? -1 : 0;
 }
 
 /* Nothing may stand where the dataset and its mountpoint will be. */
@@ -574,6 +634,8 @@ create_make(struct create *c)
 	    create_room(c, ds) == -1)
 		return -1;
 	create_ids(&c->cs);
+	if (c->image != NULL)
+		create_set(&c->cs, "CloudInit", "yes");
 	setconf = create_setconf(c->name, &c->cs);
 	run = create_run(&c->cs);
 	if (create_verify(c, setconf) == -1)
@@ -594,14 +656,66 @@ out:
 	return r;
 }
 
-/* getopt's string: -y, -n and a flag with an argument per question. */
+/*
+ * The cloud image's flags, checked before any question: the image, and
+ * user-data from -u or from the keys of -k.  0, or -1 after a message.
+ */
+static int
+create_cloud(struct create *c)
+{
+	char err[KVM_ERR_MAX];
+	const char *file = c->userdata != NULL ? c->userdata : c->keys;
+	char *keys = NULL;
+	size_t len;
+
+	if (c->image == NULL) {
+		if (file == NULL)
+			return 0;
+		warnx("%s: -%c needs a cloud image (-I)", c->name,
+		    c->userdata != NULL ? 'u' : 'k');
+		return -1;
+	}
+	if (c->flag[Q_ISO] != NULL) {
+		warnx("%s: -I and -i exclude each other (a cloud image boots "
+		    "from its disk)", c->name);
+		return -1;
+	}
+	if (c->userdata != NULL && c->keys != NULL) {
+		warnx("%s: -u and -k exclude each other (put the keys in the "
+		    "user-data)", c->name);
+		return -1;
+	}
+	if (cloudinit_image(c->name, c->image, &c->img) == -1)
+		return -1;
+	if (file != NULL && file_read(file, &keys, &len) == -1) {
+		warn("%s: %s %s", c->name, c->userdata != NULL ? "user-data" :
+		    "key file", file);
+		return -1;
+	}
+	if (c->keys != NULL && ci_keys_check(keys, err, sizeof(err)) == -1) {
+		warnx("%s: %s: %s", c->name, file, err);
+		free(keys);
+		return -1;
+	}
+	if (c->userdata != NULL) {
+		c->user = keys;
+		c->userlen = len;
+		return 0;
+	}
+	c->user = ci_user_data(keys);
+	c->userlen = strlen(c->user);
+	free(keys);
+	return 0;
+}
+
+/* getopt's string: -y, -n, the cloud flags and one per question. */
 static void
 create_optstring(char *buf, size_t sz)
 {
 	char opt[3] = { 0, ':', '\0' };
 	int q;
 
-	strlcpy(buf, "+yn:", sz);
+	strlcpy(buf, "+yn:I:u:k:", sz);
 	for (q = 0; q < NQ; q++) {
 		opt[0] = (char)ask_of(q)->sa_flag;
 		strlcat(buf, opt, sz);
@@ -612,18 +726,27 @@ int
 cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
 	struct create c;
-	char err[KVM_ERR_MAX], opts[5 + 2 * NQ];
+	char err[KVM_ERR_MAX], opts[11 + 2 * NQ];
 	int ch, lock, q, r, yes = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	create_optstring(opts, sizeof(opts));
 	while ((ch = getopt(argc, argv, opts)) != -1) {
-		if (ch == 'y') {
+		switch (ch) {
+		case 'y':
 			yes = 1;
 			continue;
-		}
-		if (ch == 'n') {
+		case 'I':
+			c.image = optarg;
+			continue;
+		case 'u':
+			c.userdata = optarg;
+			continue;
+		case 'k':
+			c.keys = optarg;
+			continue;
+		case 'n':
 			c.netflag = optarg;
 			continue;
 		}
@@ -648,12 +771,14 @@ cmd_create(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		lock_release(lock);
 		return 1;
 	}
-	r = create_settle(&c, yes) == -1 || create_make(&c) == -1 ? 1 : 0;
+	r = create_cloud(&c) == -1 || create_settle(&c, yes) == -1 ||
+	    create_make(&c) == -1 ? 1 : 0;
 	if (r == 0 && valid_rc_name(c.name, err, sizeof(err)) == -1)
 		warnx("%s: %s: kvm rc cannot give it an rc.d script; rename "
 		    "it to start it at boot (kvm rename %s NEWNAME)", c.name,
 		    err, c.name);
 	create_settings_free(&c.cs);
+	free(c.user);
 	lock_release(lock);
 	return r;
 }

@@ -26,6 +26,7 @@
 #include "core/pciconf.h"
 #include "core/settings.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
 #include "host/conffile.h"
 #include "host/file.h"
 #include "host/paths.h"
@@ -430,6 +431,7 @@ text_disk(const struct info *in)
 {
 	const struct vm *vm = &in->vm;
 	char a[32], b[32];
+	size_t i;
 
 	line(label("Disk"), "%s", vm->disk);
 	line(label("DiskDriver"), "%s", vm->disk_driver);
@@ -444,7 +446,17 @@ text_disk(const struct info *in)
 		human(in->disk_alloc, b, sizeof(b));
 		line("disk size", "%s, %s allocated", a, b);
 	}
+	/* Disks; "kvm disk list" has their sizes. */
+	for (i = 0; i < vm->ndisks; i++)
+		line("extra disk", "%s (%s, slot %u, serial %s)",
+		    vm->disks[i].vd_path, vm->disks[i].vd_driver,
+		    vm->disks[i].vd_slot, vm->disks[i].vd_serial[0] != '\0' ?
+		    vm->disks[i].vd_serial : "-");
 	line(label("Iso"), "%s", vm->iso[0] != '\0' ? vm->iso : "none");
+	if (vm->cloudinit)
+		line("cloud-init", "%s/cidata.iso (hostname %s, instance-id "
+		    "iid-%s%s)", vm->dir, vm->name, vm->uuid,
+		    cloudinit_stale(vm) ? "; rebuilt at next start" : "");
 }
 
 static void
@@ -510,6 +522,11 @@ text_print(const struct info *in)
 	    "none");
 	line(label("OnFault"), "%s", vm->onfault == ONFAULT_RESTART ?
 	    "restart" : "stop");
+	if (vm->tpm == TPM_PASSTHRU)
+		line(label("TPM"), "passthru %s", vm->tpm_dev);
+	else
+		line(label("TPM"), "%s", vm->tpm == TPM_SWTPM ?
+		    "swtpm (state in tpm/)" : "none");
 	line("dataset", "%s", in->dataset);
 	line("origin", "%s", !in->zfs_ok ? "?" :
 	    in->origin[0] != '\0' ? in->origin : "-");
@@ -531,6 +548,22 @@ static void
 json_opt(struct json *js, const char *key, const char *v)
 {
 	json_string(js, key, v[0] != '\0' ? v : NULL);
+}
+
+/* The seed: where, what the guest is told, whether start rebuilds it. */
+static void
+json_cloudinit(struct json *js, const struct vm *vm)
+{
+	char iso[PATH_MAX + 16], iid[64];
+
+	snprintf(iso, sizeof(iso), "%s/cidata.iso", vm->dir);
+	snprintf(iid, sizeof(iid), "iid-%s", vm->uuid);
+	json_object_open(js, "cloud_init");
+	json_string(js, "iso", iso);
+	json_string(js, "hostname", vm->name);
+	json_string(js, "instance_id", iid);
+	json_bool(js, "stale", cloudinit_stale(vm));
+	json_object_close(js);
 }
 
 static void
@@ -624,12 +657,20 @@ json_print(const struct info *in)
 	json_opt(&js, "uuid", vm->uuid);
 	json_disk(&js, in);
 	json_opt(&js, "iso", vm->iso);
+	if (vm->cloudinit)
+		json_cloudinit(&js, vm);
 	json_devices(&js, in);
 	json_string(&js, "com", in->com);
 	json_opt(&js, "console", in->console);
 	json_opt(&js, "vnc", in->vnc);
 	json_string(&js, "onfault", vm->onfault == ONFAULT_RESTART ?
 	    "restart" : "stop");
+	if (vm->tpm == TPM_PASSTHRU)
+		json_string(&js, "tpm", vm->tpm_dev);
+	else if (vm->tpm == TPM_SWTPM)
+		json_string(&js, "tpm", "swtpm");
+	else
+		json_null(&js, "tpm");
 	json_string(&js, "dataset", in->dataset);
 	if (in->zfs_ok) {
 		json_opt(&js, "origin", in->origin);

@@ -15,6 +15,7 @@
 #include "core/common.h"
 #include "core/util.h"
 #include "core/vm.h"
+#include "host/cloudinit.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
@@ -148,6 +149,19 @@ start_lock(const struct kvm_ctx *ctx, const struct vm *vm, int *fd)
 	return 0;
 }
 
+/* Rebuild the cloud-init seed when its inputs changed. */
+static int
+start_seed(const struct kvm_ctx *ctx, const struct vm *vm)
+{
+	int r;
+
+	if ((r = cloudinit_seed(ctx, vm)) == 1)
+		printf("%s: cloud-init seed built (%s/cidata.iso)\n", vm->name,
+		    vm->dir);
+	fflush(stdout);
+	return r == -1 ? -1 : 0;
+}
+
 int
 cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -172,6 +186,12 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	r = vm_load(ctx, argv[optind], &vm);
 	if (r == 0 && (start_startable(&vm, detach) == -1 ||
 	    start_lock(ctx, &vm, &fd) != 0)) {
+		vm_free(&vm);
+		r = -1;
+	}
+	/* Under both locks: the seed follows a rename or edited files. */
+	if (r == 0 && vm.cloudinit && start_seed(ctx, &vm) == -1) {
+		lock_release(fd);
 		vm_free(&vm);
 		r = -1;
 	}

@@ -29,6 +29,7 @@
 #include "host/port.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
+#include "host/swtpm.h"
 #include "host/vmload.h"
 #include "cmd/cmd.h"
 
@@ -304,6 +305,9 @@ stop_force(const struct kvm_ctx *ctx, const char *name, int orphan)
 		    r);
 		ret = -1;
 	}
+	/* The swtpm of a killed supervisor goes with its bhyve. */
+	if (ret == 0 && swtpm_leftover(ctx, name) == -1)
+		ret = -1;
 	if (ret == 0 && (orphan || killed))
 		stop_postrun(ctx, name);
 	if (ret == 0)

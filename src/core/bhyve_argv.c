@@ -45,6 +45,52 @@ com_backend(const struct vm *vm, const char *rootdir, int detached,
 	return buf;
 }
 
+/*
+ * bhyve's swtpm backend copies the path into sun_path, 104 bytes on
+ * FreeBSD, with strlcpy(..., sizeof(sun_path) - 1) (tpm_emul_swtpm.c,
+ * tpm_swtpm_init): a longer path would be cut silently.
+ */
+#define TPM_SOCK_MAX	102
+
+const char *
+vm_tpm_sock(const struct vm *vm, const char *rootdir, char *buf,
+    size_t bufsz)
+{
+	int n;
+
+	/* KVM_RUNDIR of host/paths.h: runtime only, never in the dataset */
+	n = snprintf(buf, bufsz, "%s/var/run/kvm/%s.tpm", rootdir, vm->name);
+	if (n < 0 || (size_t)n >= bufsz || n > TPM_SOCK_MAX)
+		return NULL;
+	return buf;
+}
+
+/*
+ * The TPM (bhyve -l tpm,TYPE,PATH, usr.sbin/bhyve/amd64/pci_lpc.c):
+ * the host device, under rootdir as every host path, or the socket of
+ * the swtpm kvm start runs.  -1 (and a warning) if a path is too long.
+ */
+static int
+add_tpm(const struct vm *vm, const char *rootdir, struct argv *av)
+{
+	char sock[PATH_MAX];
+
+	if (vm->tpm == TPM_PASSTHRU) {
+		argv_add(av, "-l");
+		argv_addf(av, "tpm,passthru,%s%s", rootdir, vm->tpm_dev);
+	} else if (vm->tpm == TPM_SWTPM) {
+		if (vm_tpm_sock(vm, rootdir, sock, sizeof(sock)) == NULL) {
+			warnx("%s: %s/var/run/kvm/%s.tpm: a socket path longer "
+			    "than %d bytes", vm->name, rootdir, vm->name,
+			    TPM_SOCK_MAX);
+			return -1;
+		}
+		argv_add(av, "-l");
+		argv_addf(av, "tpm,swtpm,%s", sock);
+	}
+	return 0;
+}
+
 /* The flags, -S added for passthru (bhyve refuses it unwired). */
 static void
 add_flags(const struct vm *vm, struct argv *av)
@@ -107,6 +153,26 @@ add_cpus(const struct vm *vm, struct argv *av)
 	}
 }
 
+/*
+ * The extra disks (Disks), each at its own slot: "ser=" is the option
+ * nvme, virtio-blk and ahci all read (pci_nvme.c, pci_virtio_block.c
+ * also as "serial", pci_ahci.c per port).
+ */
+static void
+add_disks(const struct vm *vm, struct argv *av)
+{
+	const struct vm_disk *k;
+	size_t i;
+
+	for (i = 0; i < vm->ndisks; i++) {
+		k = &vm->disks[i];
+		argv_add(av, "-s");
+		argv_addf(av, "%u,%s,%s%s%s", k->vd_slot, k->vd_driver,
+		    k->vd_path, k->vd_serial[0] != '\0' ? ",ser=" : "",
+		    k->vd_serial);
+	}
+}
+
 /* The -s devices: kvm's own slots, the user's Devices in between. */
 static void
 add_slots(const struct vm *vm, struct argv *av)
@@ -124,9 +190,20 @@ add_slots(const struct vm *vm, struct argv *av)
 		argv_addf(av, "3,ahci-cd,%s%s", vm->iso,
 		    boot_order(vm) ? ",bootindex=1" : "");
 	}
+	add_disks(vm, av);
 	for (i = 0; i < vm->ndevices; i++) {
 		argv_add(av, "-s");
 		argv_add(av, vm->devices[i]);
+	}
+	if (vm->cloudinit) {
+		/*
+		 * The NoCloud seed, read-only: block_if.c's blockif_open()
+		 * reads the "ro" option of every block device (ahci-cd's
+		 * legacy options go to the same nvlist) and opens the file
+		 * O_RDONLY (usr.sbin/bhyve, 13.0 and later, so 14.0).
+		 */
+		argv_add(av, "-s");
+		argv_addf(av, "28,ahci-cd,%s/cidata.iso,ro", vm->dir);
 	}
 	if (vm->console == CONSOLE_VNC)
 		add_fbuf(vm, av);
@@ -139,7 +216,9 @@ bhyve_argv(const struct vm *vm, const char *rootdir, int detached,
     struct argv *av)
 {
 	char nmdm[PATH_MAX];
+	struct argv tpm;
 	const char *com;
+	size_t i;
 
 	if (vm->console == CONSOLE_VNC && vm->vnc_port == 0) {
 		warnx("%s: VNCport auto has not been resolved to a port",
@@ -149,6 +228,11 @@ bhyve_argv(const struct vm *vm, const char *rootdir, int detached,
 	if ((com = com_backend(vm, rootdir, detached, nmdm,
 	    sizeof(nmdm))) == NULL)
 		return -1;
+	argv_init(&tpm);
+	if (add_tpm(vm, rootdir, &tpm) == -1) {
+		argv_free(&tpm);
+		return -1;
+	}
 	argv_add(av, "bhyve");
 	add_flags(vm, av);
 	add_cpus(vm, av);
@@ -166,6 +250,9 @@ bhyve_argv(const struct vm *vm, const char *rootdir, int detached,
 		argv_addf(av, "bootrom,%s%s%s", vm->rom_path,
 		    vm->vars_path[0] != '\0' ? "," : "", vm->vars_path);
 	}
+	for (i = 0; i < tpm.av_n; i++)
+		argv_add(av, tpm.av_v[i]);
+	argv_free(&tpm);
 	argv_add(av, vm->name);
 	return 0;
 }

@@ -14,6 +14,12 @@ struct vm;
 const char *vm_nmdm(const struct vm *, const char *rootdir, char side,
 	    char *buf, size_t bufsz);
 /*
+ * The socket of the VM's swtpm (ROOTDIR/var/run/kvm/NAME.tpm) in buf,
+ * or NULL when it does not fit or is too long for bhyve's sun_path.
+ */
+const char *vm_tpm_sock(const struct vm *, const char *rootdir,
+	    char *buf, size_t bufsz);
+/*
  * The argv is appended to out, which the caller has initialised.
  * Returns 0, or -1 with a warning and out unchanged (VNCport auto not
  * yet resolved: the caller sets vnc_port first; nmdm path too long).

@@ -16,6 +16,7 @@
 #include "core/settings.h"
 #include "core/common.h"
 #include "core/cpu.h"
+#include "core/disks.h"
 #include "core/loaderopts.h"
 #include "core/pciconf.h"
 #include "core/valid.h"
@@ -216,6 +217,23 @@ set_iso(struct vm *vm, const char *label, const char *v, char *msg,
 	    msgsz);
 }
 
+/* CloudInit: the seed's instance-id is the UUID, so it needs one. */
+static int
+set_cloudinit(struct vm *vm, const char *label, const char *v, char *msg,
+    size_t msgsz)
+{
+	static const char *const yesno[] = { "yes", "no", NULL };
+	int i;
+
+	if ((i = set_choice(label, v, yesno, msg, msgsz)) == -1)
+		return -1;
+	vm->cloudinit = i == 0;
+	if (vm->cloudinit && vm->uuid[0] == '\0')
+		return errf(msg, msgsz, "%s yes needs a UUID (the seed's "
+		    "instance-id)", label);
+	return 0;
+}
+
 static int
 set_console(struct vm *vm, const char *label, const char *v, char *msg,
     size_t msgsz)
@@ -299,6 +317,52 @@ set_vnc_password(struct vm *vm, const char *label, const char *v, char *msg,
 	return 0;
 }
 
+/*
+ * TPM: none, swtpm, or passthru[:/dev/DEVICE] (bhyve -l tpm,TYPE,PATH;
+ * usr.sbin/bhyve/amd64/pci_lpc.c, lpc_device_parse).  Only the UEFI
+ * firmware sets a TPM up for the guest (the edk2-bhyve port builds it
+ * with TPM2_ENABLE since FreeBSD 14.0, ports review D41868); a kernel
+ * loaded by bhyveload or grub-bhyve would find an uninitialised one.
+ * Whether the device exists is the host's business ("kvm check").
+ */
+static int
+set_tpm(struct vm *vm, const char *label, const char *v, char *msg,
+    size_t msgsz)
+{
+	const char *dev;
+
+	vm->tpm = TPM_NONE;
+	vm->tpm_dev[0] = '\0';
+	if (*v == '\0')
+		return 0;
+	if (strcmp(v, "swtpm") == 0)
+		vm->tpm = TPM_SWTPM;
+	else if (strcmp(v, "passthru") == 0 ||
+	    strncmp(v, "passthru:", 9) == 0) {
+		dev = v[8] == ':' ? v + 9 : "/dev/tpm0";
+		if (strncmp(dev, "/dev/", 5) != 0 || dev[5] == '\0' ||
+		    strstr(dev, "/..") != NULL)
+			return errf(msg, msgsz, "%s passthru device must be "
+			    "a path under /dev, e.g. passthru:/dev/tpm0, not "
+			    "\"%s\"", label, dev);
+		if (set_path("TPM passthru device", vm->tpm_dev,
+		    sizeof(vm->tpm_dev), NULL, dev, msg, msgsz) == -1)
+			return -1;
+		vm->tpm = TPM_PASSTHRU;
+	} else
+		return errf(msg, msgsz, "%s must be swtpm, passthru or "
+		    "passthru:/dev/DEVICE (empty: none), not \"%s\"", label,
+		    v);
+	if (vm->rom != ROM_UEFI && vm->rom != ROM_FILE) {
+		vm->tpm = TPM_NONE;
+		vm->tpm_dev[0] = '\0';
+		return errf(msg, msgsz, "%s needs a UEFI loader (the firmware "
+		    "sets the TPM up for the guest), not VMrom %s", label,
+		    vm_rom_name(vm->rom));
+	}
+	return 0;
+}
+
 /* What the Devices parser works with. */
 struct devs {
 	struct vm	*d_vm;
@@ -321,6 +385,8 @@ slot_owner(unsigned slot)
 		return "the main disk";
 	case 3:
 		return "the ISO";
+	case 28:
+		return "the cloud-init seed";
 	case 29:
 		return "the VNC framebuffer";
 	case 30:
@@ -622,6 +688,18 @@ static const struct setting settings[] = {
 	    "3),\n"
 	    "empty when none; \"kvm insert\" sets it, \"kvm eject\" empties "
 	    "it.\n" },
+	{ .s_name = "CloudInit", .s_type = "choice", .s_default = "no",
+	  .s_parse = set_cloudinit,
+	  .s_explain =
+	    "CloudInit: yes to give the guest a cloud-init NoCloud seed: "
+	    "the CD\n"
+	    "cidata.iso in this directory (slot 28, read-only), built from "
+	    "the\n"
+	    "files in cloud-init/ and rebuilt by kvm start when they, the "
+	    "VM's\n"
+	    "name, UUID or network devices changed.  kvm create -I sets "
+	    "it.\n"
+	    "Default: no.\n" },
 	{ .s_name = "Console", .s_type = "choice", .s_default = "com",
 	  .s_parse = set_console,
 	  .s_ask = { 'C', "Console (vnc, com)", "console", "com", "console" },
@@ -666,6 +744,16 @@ static const struct setting settings[] = {
 	  .s_explain =
 	    "VNCpassword: at most 8 characters, no ','.  Empty: no "
 	    "password.\n" },
+	{ .s_name = "TPM", .s_type = "choice", .s_default = NULL,
+	  .s_parse = set_tpm, .s_info = "tpm",
+	  .s_explain =
+	    "TPM: a TPM 2.0 for the guest (Windows 11 wants one; UEFI only):\n"
+	    "passthru (the host's /dev/tpm0, or passthru:/dev/tpmN; load "
+	    "tpm(4)\n"
+	    "first) or swtpm (a software TPM, sysutils/swtpm, run by kvm start "
+	    "with\n"
+	    "its state in the tpm directory here; needs a bhyve with the swtpm\n"
+	    "backend, FreeBSD 15.0 or later).  Empty: no TPM.\n" },
 	{ .s_name = "Devices", .s_type = "list", .s_default = NULL,
 	  .s_parse = set_devices,
 	  .s_explain =
@@ -673,9 +761,22 @@ static const struct setting settings[] = {
 	    "slot,emulation[,options]\n"
 	    "entries, e.g. \"4,virtio-net,tapLAN 5,passthru,3/0/0\" "
 	    "(passthru needs\n"
-	    "the host device attached to ppt).  Slots 0, 2, 3, 29, 30 and 31 "
-	    "are\n"
+	    "the host device attached to ppt).  Slots 0, 2, 3, 28, 29, 30 and "
+	    "31 are\n"
 	    "kvm's.  Default: none.\n" },
+	{ .s_name = "Disks", .s_type = "list", .s_default = NULL,
+	  .s_parse = disks_parse,
+	  .s_explain =
+	    "Disks: the extra disks, space-separated "
+	    "PATH:DRIVER:SERIAL:SLOT entries,\n"
+	    "e.g. \"disk1:nvme:7QX2M0C4Z1:27\"; \"kvm disk add\" writes "
+	    "them.  PATH: a\n"
+	    "file in this directory or a /dev/zvol/ path; DRIVER: nvme, "
+	    "virtio-blk\n"
+	    "or ahci-hd; SERIAL: up to 20 letters, digits and '-', or empty; "
+	    "SLOT:\n"
+	    "the PCI slot, 1 to 27, kept for the disk's life.  Default: "
+	    "none.\n" },
 	{ .s_name = "GrubRoot", .s_type = "string", .s_default = NULL,
 	  .s_parse = set_grub_root,
 	  .s_explain =

@@ -16,14 +16,25 @@ enum vm_rom	{ ROM_UEFI, ROM_GRUB, ROM_BHYVELOAD, ROM_FILE };
 enum vm_console	{ CONSOLE_COM, CONSOLE_VNC };
 enum vm_com	{ COM_DEFAULT, COM_STDIO, COM_NMDM };
 enum vm_onfault	{ ONFAULT_STOP, ONFAULT_RESTART };
+enum vm_tpm	{ TPM_NONE, TPM_PASSTHRU, TPM_SWTPM };
 
 #define VM_MAX_DEVICES	64
 #define VM_MAX_PINS	1024	/* KVM_PINS_MAX of core/cpu.h */
+#define VM_MAX_DISKS	8	/* entries of Disks (core/disks.h) */
 
 /* vCPU vp_vcpu may run on host CPU vp_host (bhyve -p). */
 struct vm_pin {
 	unsigned	vp_vcpu;
 	unsigned	vp_host;
+};
+
+/* One extra disk, an entry of Disks (core/disks.h). */
+struct vm_disk {
+	char		vd_path[PATH_MAX];	/* absolute */
+	size_t		vd_off;		/* vd_path + vd_off: as written */
+	char		vd_driver[16];	/* nvme virtio-blk ahci-hd */
+	char		vd_serial[KVM_SERIAL_LEN + 1];	/* "" when none */
+	unsigned	vd_slot;	/* bus 0, function 0 */
 };
 
 struct vm {
@@ -47,6 +58,7 @@ struct vm {
 	char		 disk_driver[16];	/* nvme virtio-blk ahci-hd */
 	char		 disk_serial[KVM_SERIAL_LEN + 1];
 	char		 iso[PATH_MAX];		/* "" when none */
+	int		 cloudinit;		/* CloudInit: seed at slot 28 */
 	enum vm_console	 console;
 	char		 vnc_bind[64];
 	int		 vnc_port;		/* 0: auto */
@@ -57,10 +69,14 @@ struct vm {
 	size_t		 ndevices;
 	char		*devices[VM_MAX_DEVICES];
 	int		 passthru;		/* a passthru device is used */
+	size_t		 ndisks;		/* Disks */
+	struct vm_disk	 disks[VM_MAX_DISKS];
 	char		 grub_root[64];
 	char		 grub_config[PATH_MAX];
 	char		 loader_opts[512];	/* words, one space between */
 	enum vm_onfault	 onfault;
+	enum vm_tpm	 tpm;
+	char		 tpm_dev[PATH_MAX];	/* TPM passthru: /dev/tpmN */
 };
 
 /*

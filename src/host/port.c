@@ -84,3 +84,29 @@ port_ncpu(void)
 
 	return n > 0 ? n : 0;
 }
+
+/*
+ * 1 if pid is alive, its argv[0]'s base name is prog and one of its
+ * arguments is exactly arg, else 0.  For programs that carry no VM
+ * name of their own (swtpm: its socket path is the VM's).
+ */
+int
+port_proc_arg(pid_t pid, const char *prog, const char *arg)
+{
+	char buf[8192];
+	const char *p, *base;
+	ssize_t n;
+
+	if (pid <= 0 || (kill(pid, 0) == -1 && errno == ESRCH))
+		return 0;
+	if ((n = port_proc_args(pid, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	base = strrchr(buf, '/') != NULL ? strrchr(buf, '/') + 1 : buf;
+	if (strcmp(base, prog) != 0)
+		return 0;
+	for (p = buf + strlen(buf) + 1; p < buf + n; p += strlen(p) + 1)
+		if (strcmp(p, arg) == 0)
+			return 1;
+	return 0;
+}

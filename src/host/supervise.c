@@ -6,7 +6,9 @@
  * another run, a restart after a fault (rate-limited), or the end.
  * The driver below performs the steps, answers stop requests (SIGTERM,
  * SIGINT, SIGHUP: force the power off) and end-after-this-run requests
- * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  The
+ * (SIGUSR1, from kvm shutdown), and keeps NAME.pid up to date.  With
+ * TPM=swtpm each run has a swtpm (swtpm.c), started before bhyve and
+ * ended after it (sup_swtpm_start, sup_swtpm_stop).  The
  * modules (kld.c) and the VNC port (vncport.c) are chosen elsewhere;
  * what happens is said here, in the log or on stderr.
  *
@@ -70,6 +72,7 @@
 #include "host/paths.h"
 #include "host/runtime.h"
 #include "host/spawn.h"
+#include "host/swtpm.h"
 #include "host/vncport.h"
 
 /* Deadlines, in seconds (see above). */
@@ -78,6 +81,8 @@
 #define SUP_TOOL_STOP		5	/* bhyvectl, kld*'s after a stop */
 #define SUP_POWEROFF_KILL	10	/* bhyve's after the forced power-off */
 #define SUP_POWEROFF_RETRY	1	/* bhyvectl again, no instance yet */
+#define SUP_SWTPM_READY		5	/* swtpm's time to listen */
+#define SUP_SWTPM_LOOK		0.02	/* ... looked at this often */
 
 /* What a child is, which says how a request ends it. */
 enum sup_kind {
@@ -85,7 +90,8 @@ enum sup_kind {
 	SK_PRERUN,
 	SK_POSTRUN,
 	SK_LOADER,
-	SK_BHYVE
+	SK_BHYVE,
+	SK_SWTPM	/* waited for only to be ended */
 };
 
 struct sup_child {
@@ -114,6 +120,9 @@ struct sup {
 	int			 vnc_fd;	/* reservation (vncport.h) */
 	char			 vmm[PATH_MAX];	/* /dev/vmm/NAME */
 	char			 grub[PATH_MAX]; /* pinned grub-bhyve or "" */
+	struct swtpm		 sw;	/* TPM=swtpm: its paths */
+	struct sup_child	 tpm;	/* ... the running swtpm, pid 0 none */
+	int			 tpm_lost; /* it ended while bhyve ran */
 };
 
 /* What sup_runner passes to hook.c and kld.c. */
@@ -307,6 +316,9 @@ sup_due(const struct sup *s, const struct sup_child *c, double *at)
 		*at = from + (c->c_kind == SK_POSTRUN ? SUP_POSTRUN_STOP :
 		    SUP_TOOL_STOP);
 		return 1;
+	case SK_SWTPM:
+		*at = 0;
+		return 1;
 	case SK_BHYVE:
 		break;
 	}
@@ -378,6 +390,28 @@ sup_act_bhyve(struct sup *s, struct sup_child *c, double now)
 }
 
 /*
+ * While bhyve runs: has the swtpm ended?  The guest then has lost its
+ * TPM: bhyve's swtpm backend err(1)s at the next TPM command ("cmd
+ * send failed, is swtpm running?", tpm_emul_swtpm.c), an exit 1 that
+ * is no power-off; sup_bhyve makes it an error.  A new swtpm would not
+ * help: bhyve connects only at start.
+ */
+static void
+sup_swtpm_check(struct sup *s)
+{
+	int st;
+
+	if (s->tpm.c_pid == 0 || spawn_poll(s->tpm.c_pid, &st) == 0)
+		return;
+	sup_say(s, 1, "swtpm (pid %ld) ended (exit status %d) while the "
+	    "guest runs: the guest has lost its TPM", (long)s->tpm.c_pid,
+	    st);
+	s->tpm.c_pid = 0;
+	s->tpm_lost = 1;
+	(void)swtpm_record(&s->sw, 0);
+}
+
+/*
  * Wait for a child while answering requests (see the top).  A group
  * the child led gets SIGKILL once the child has ended, if it was told
  * to end: what it started goes with it.  Returns the child's exit
@@ -390,6 +424,8 @@ sup_wait(struct sup *s, struct sup_child *c)
 	int st, r;
 
 	for (;;) {
+		if (c->c_kind == SK_BHYVE)
+			sup_swtpm_check(s);
 		if (c->c_pgroup && c->c_termed != 0 &&
 		    spawn_ended(c->c_pid) == 1)
 			sup_kill(c, SIGKILL);
@@ -594,12 +630,98 @@ sup_loader(struct sup *s)
 	return st;
 }
 
+/*
+ * After bhyve (or a start that failed): swtpm gets SIGTERM, on which it
+ * saves its state and ends (swtpm(8)), and SIGKILL SUP_TERM_KILL
+ * seconds later, through sup_wait (SK_SWTPM is due at once).
+ */
+static void
+sup_swtpm_stop(struct sup *s)
+{
+	int st;
+
+	if (s->tpm.c_pid == 0)
+		return;
+	st = sup_wait(s, &s->tpm);
+	sup_say(s, 0, "swtpm ended (exit status %d)", st);
+	s->tpm.c_pid = 0;
+	(void)swtpm_record(&s->sw, 0);
+}
+
+/*
+ * TPM=swtpm: a swtpm for this run of the guest, so that a reboot resets
+ * the TPM as a power cycle does (the state stays in DIR/tpm).  It leads
+ * a process group of its own: a ^C on the terminal is for the
+ * supervisor, which ends swtpm after bhyve.  bhyve connects to the
+ * socket once, at start (tpm_swtpm_init), and swtpm gives no sign of
+ * listening but the socket: so this looks every SUP_SWTPM_LOOK seconds
+ * for SUP_SWTPM_READY seconds at most (the one polling wait, at start
+ * only), taking requests meanwhile.  0, or -1 after saying why.
+ */
+static int
+sup_swtpm_start(struct sup *s)
+{
+	struct spawn_opts o;
+	struct argv av;
+	double end;
+	int r, st;
+
+	if (s->vm->tpm != TPM_SWTPM)
+		return 0;
+	if (swtpm_prepare(&s->sw) == -1)
+		return -1;
+	argv_init(&av);
+	swtpm_argv(&s->sw, &av);
+	memset(&o, 0, sizeof(o));
+	o.so_nullin = o.so_pgroup = 1;
+	r = sup_start(s, av.av_v, &o, SK_SWTPM, "swtpm", &s->tpm);
+	argv_free(&av);
+	if (r == -1)
+		return -1;
+	s->tpm_lost = 0;
+	(void)swtpm_record(&s->sw, s->tpm.c_pid);
+	sup_say(s, 0, "swtpm started (pid %ld), state in %s",
+	    (long)s->tpm.c_pid, s->sw.sw_dir);
+	for (end = sup_clock() + SUP_SWTPM_READY; !swtpm_ready(&s->sw);) {
+		if (spawn_poll(s->tpm.c_pid, &st) != 0) {
+			sup_say(s, 1, "swtpm ended (exit status %d) before "
+			    "listening on %s", st, s->sw.sw_sock);
+			s->tpm.c_pid = 0;
+			(void)swtpm_record(&s->sw, 0);
+			return -1;
+		}
+		if (sup_clock() >= end) {
+			sup_say(s, 1, "swtpm did not listen on %s within %d "
+			    "seconds", s->sw.sw_sock, SUP_SWTPM_READY);
+			sup_swtpm_stop(s);
+			return -1;
+		}
+		(void)sup_sleep(s, SUP_SWTPM_LOOK);
+	}
+	return 0;
+}
+
+/* bhyve started from av, its swtpm first; the child in *c, or -1. */
+static int
+sup_bhyve_start(struct sup *s, struct argv *av, struct sup_child *c)
+{
+	struct spawn_opts o;
+
+	if (sup_swtpm_start(s) == -1)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	if (sup_start(s, av->av_v, &o, SK_BHYVE, "bhyve", c) == -1) {
+		sup_swtpm_stop(s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Print the command line, run bhyve; its exit status, -1 not run. */
 static int
 sup_bhyve(struct sup *s)
 {
 	char meaning[64], *line;
-	struct spawn_opts o;
 	struct sup_child c;
 	struct argv av;
 	int st, r;
@@ -613,8 +735,7 @@ sup_bhyve(struct sup *s)
 	printf("%s\n", line);
 	fflush(stdout);
 	free(line);
-	memset(&o, 0, sizeof(o));
-	r = sup_start(s, av.av_v, &o, SK_BHYVE, "bhyve", &c);
+	r = sup_bhyve_start(s, &av, &c);
 	argv_free(&av);
 	if (r == -1)
 		return -1;
@@ -626,6 +747,12 @@ sup_bhyve(struct sup *s)
 	sup_rt_write(s);
 	sup_say(s, 0, "bhyve exited with status %d (%s)", st,
 	    sv_meaning(st, meaning, sizeof(meaning)));
+	sup_swtpm_stop(s);
+	if (s->tpm_lost && st == 1 && !s->sv.sv_stop) {
+		sup_say(s, 1, "bhyve's exit status 1 came after swtpm ended: "
+		    "taken as an error (4), not a power-off");
+		st = 4;
+	}
 	return st;
 }
 
@@ -699,6 +826,26 @@ sup_step(struct sup *s)
 	return -1;
 }
 
+/*
+ * A swtpm a killed supervisor left running ended (no bhyve of this VM
+ * runs now: start refused otherwise), whatever TPM says now; for
+ * TPM=swtpm, its paths.
+ */
+static int
+sup_swtpm_init(struct sup *s)
+{
+	int r;
+
+	if ((s->vm->tpm == TPM_SWTPM &&
+	    swtpm_init(s->ctx, s->vm, &s->sw) == -1) ||
+	    (r = swtpm_leftover(s->ctx, s->vm->name)) == -1)
+		return -1;
+	if (r == 1)
+		sup_say(s, 0, "ended the swtpm a killed supervisor left "
+		    "running");
+	return 0;
+}
+
 static int
 sup_init(struct sup *s, struct kvm_ctx *ctx, struct vm *vm, int detached)
 {
@@ -718,6 +865,8 @@ sup_init(struct sup *s, struct kvm_ctx *ctx, struct vm *vm, int detached)
 		return -1;
 	if (access(s->grub, X_OK) == -1)
 		s->grub[0] = '\0';
+	if (sup_swtpm_init(s) == -1)
+		return -1;
 	s->rt.rt_supervisor = getpid();
 	s->rt.rt_started = time(NULL);
 	if (s->nmdm && vm_nmdm(vm, ctx->rootdir, 'B', s->rt.rt_console,

@@ -24,6 +24,7 @@
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
+#include "host/swtpm.h"
 
 int
 vm_exists(const struct kvm_ctx *ctx, const char *name)
@@ -134,8 +135,14 @@ check_file(const struct vm *vm, const char *what, const char *path,
 int
 vm_check_files(const struct vm *vm, char *err, size_t errsz)
 {
+	size_t i;
+
 	if (check_file(vm, "disk", vm->disk, 1, err, errsz) == -1)
 		return -1;
+	for (i = 0; i < vm->ndisks; i++)
+		if (check_file(vm, "disk", vm->disks[i].vd_path, 1, err,
+		    errsz) == -1)
+			return -1;
 	if (vm->iso[0] != '\0' &&
 	    check_file(vm, "ISO", vm->iso, 1, err, errsz) == -1)
 		return -1;
@@ -153,6 +160,8 @@ vm_check_files(const struct vm *vm, char *err, size_t errsz)
  * Under the admin lock: 0 if the VM is stopped, else 1 and its state
  * (VM_STARTING when nothing runs yet but the run lock is held: a start
  * between taking it and writing NAME.pid).  -1 when a path is too long.
+ * A stopped VM's swtpm that a killed supervisor left is ended here: it
+ * holds files in the dataset that destroy, rename or rollback change.
  */
 static int
 vm_stopped(const struct kvm_ctx *ctx, const char *name, enum vm_state *stp)
@@ -163,6 +172,8 @@ vm_stopped(const struct kvm_ctx *ctx, const char *name, enum vm_state *stp)
 		return -1;
 	if ((*stp = rt_state(&rt)) == VM_STOPPED && lock_held(ctx, name))
 		*stp = VM_STARTING;
+	if (*stp == VM_STOPPED && swtpm_leftover(ctx, name) == -1)
+		return -1;
 	return *stp == VM_STOPPED ? 0 : 1;
 }
 

@@ -457,3 +457,21 @@ zfs_destroy_tree(const struct kvm_ctx *ctx, const char *ds)
 	free(was);
 	return r;
 }
+
+/* zfs.h: zfs set PROP=VALUE DS. */
+int
+zfs_set(const struct kvm_ctx *ctx, const char *ds, const char *prop,
+    const char *value)
+{
+	char *argv[] = { "zfs", "set", NULL, NULL, NULL };
+	char *pv;
+	int r;
+
+	if (asprintf(&pv, "%s=%s", prop, value) == -1)
+		err(1, NULL);
+	argv[2] = pv;
+	argv[3] = (char *)(uintptr_t)ds;
+	r = zfs_call(ctx, argv, NULL, 0);
+	free(pv);
+	return r;
+}

@@ -62,4 +62,8 @@ int	 zfs_rename(const struct kvm_ctx *, const char *from, const char *to);
  * when the destroy fails they are mounted again.  0 or -1 (reported). */
 int	 zfs_destroy_tree(const struct kvm_ctx *, const char *ds);
 
+/* zfs.c: "zfs set PROP=VALUE ds".  0 or -1 (reported). */
+int	 zfs_set(const struct kvm_ctx *, const char *ds, const char *prop,
+	    const char *value);
+
 #endif /* !KVM_HOST_ZFS_H */

@@ -318,7 +318,35 @@ config_file(const char *path)
 	free(buf);
 }
 
-/* -l: bootrom,CODE[,VARS] | comN[,backend] | pc-testdev | fwcfg,X. */
+/*
+ * -l tpm,TYPE,PATH[,name=value...] (usr.sbin/bhyve/amd64/pci_lpc.c,
+ * lpc_device_parse): a missing TYPE or PATH is fatal at once, exit 4;
+ * the rest is bhyve's legacy option list; version defaults to 2.0.
+ * TYPE, PATH and the version are checked when the device is created.
+ */
+static void
+lpc_tpm(const char *opts, char *str)
+{
+	char *type, *path, *opt, *eq;
+
+	if ((type = strsep(&str, ",")) == NULL)
+		bhyve_errx(4, "invalid tpm type \"%s\"", opts);
+	cfg_set("tpm.type", type);
+	if ((path = strsep(&str, ",")) == NULL)
+		bhyve_errx(4, "invalid tpm path \"%s\"", opts);
+	cfg_set("tpm.path", path);
+	while ((opt = strsep(&str, ",")) != NULL) {
+		if (*opt == '\0')
+			continue;
+		if ((eq = strchr(opt, '=')) != NULL)
+			*eq++ = '\0';
+		cfg_setf(eq != NULL ? eq : "true", "tpm.%s", opt);
+	}
+	if (cfg_get("tpm.version") == NULL)
+		cfg_set("tpm.version", "2.0");
+}
+
+/* -l: bootrom,CODE[,VARS] | comN[,backend] | pc-testdev | fwcfg,X | tpm. */
 static int
 lpc_parse(const char *opts)
 {
@@ -344,6 +372,10 @@ lpc_parse(const char *opts)
 		/* A bare "comN": the port exists, unconnected. */
 		if (str != NULL)
 			cfg_setf(str, "lpc.com%d.path", unit);
+		ok = 1;
+	}
+	if (!ok && strcasecmp(dev, "tpm") == 0) {
+		lpc_tpm(opts, str);
 		ok = 1;
 	}
 	if (!ok && strcasecmp(dev, "pc-testdev") == 0) {
@@ -419,7 +451,7 @@ parse_options(int argc, char **argv, int *ind)
 		case 'l':
 			if (is_help(o.arg)) {
 				printf("bootrom\ncom1\ncom2\ncom3\ncom4\n"
-				    "pc-testdev\n");
+				    "tpm\npc-testdev\n");
 				bhyve_exit(0);
 			}
 			if (lpc_parse(o.arg) != 0)
@@ -554,5 +586,6 @@ bhyve_main(int argc, char **argv)
 	}
 	setup_memory(memsize);
 	dev_init_all();
+	dev_init_tpm();
 	bhyve_guest();
 }

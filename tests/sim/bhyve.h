@@ -54,6 +54,7 @@ int	 dev_init_ppt(int b, int s, int f, const char *node);
 void	 dev_print_emulations(void);
 int	 dev_parse_slot(const char *opt);
 void	 dev_init_all(void);
+void	 dev_init_tpm(void);
 
 /* bhyve_run.c */
 void	 bhyve_signals(void);

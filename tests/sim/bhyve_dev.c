@@ -5,7 +5,9 @@
  * order with bhyve's messages.  The LPC bridge (bootrom, com ports)
  * and uart live here; devices using host resources are in bhyve_io.c.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -501,4 +503,67 @@ dev_init_all(void)
 		bhyve_exit(4);
 	}
 	free(nodes);
+}
+
+/* The swtpm backend's connection, held for bhyve's life. */
+static int tpm_fd = -1;
+
+/* 0, or the errno of tpm_emul_swtpm.c's tpm_swtpm_init. */
+static int
+tpm_swtpm(const char *path)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	/* bhyve cuts the path silently, as here */
+	strlcpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
+	if ((tpm_fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(tpm_fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		sim_warnx("tpm_swtpm_init: unable to connect to tpm socket "
+		    "\"%s\"", path);
+		return ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * The TPM, after the PCI devices as in bhyverun.c (init_tpm, then
+ * tpm_device_create of usr.sbin/bhyve/tpm_device.c): version 2.0 only;
+ * passthru opens PATH read/write (tpm_emul_passthru.c), swtpm connects
+ * to the unix socket PATH, which a running swtpm listens on.  Any
+ * failure: "Failed to init TPM device", exit 4.
+ */
+void
+dev_init_tpm(void)
+{
+	const char *type = cfg_get("tpm.type"), *path, *ver;
+	int err = 0, fd;
+
+	if (type == NULL)
+		return;
+	path = cfg_get("tpm.path");
+	ver = cfg_get("tpm.version");
+	if (ver == NULL || strcmp(ver, "2.0") != 0) {
+		sim_warnx("tpm_device_create: unsupported tpm version %s",
+		    ver != NULL ? ver : "");
+		err = BSD_EINVAL;
+	} else if (strcmp(type, "passthru") == 0) {
+		if ((fd = open(path, O_RDWR)) == -1) {
+			sim_warnx("tpm_passthru_init: unable to open tpm "
+			    "device \"%s\"", path);
+			err = ENOENT;
+		} else
+			tpm_fd = fd;
+	} else if (strcmp(type, "swtpm") == 0)
+		err = tpm_swtpm(path);
+	else {
+		sim_warnx("TPM emulation \"%s\" not found", type);
+		err = BSD_EINVAL;
+	}
+	if (err != 0) {
+		sim_warnx("init_tpm: unable to create a TPM device (%d)", err);
+		sim_msg("Failed to init TPM device");
+		bhyve_exit(4);
+	}
 }

@@ -380,10 +380,12 @@ main(int argc, char **argv)
 		return bhyveload_main(argc, argv);
 	if (strcmp(base, "grub-bhyve") == 0)
 		return grub_main(argc, argv);
+	if (strcmp(base, "swtpm") == 0)
+		return swtpm_main(argc, argv);
 	if (argc >= 3 && strcmp(argv[1], "--prelude") == 0) {
 		return sim_setup(argv[2], argc - 2, argv + 2);
 	}
 	fprintf(stderr, "usage: sim --prelude PROG [ARG...]\n"
-	    "       (or run as bhyve, bhyvectl, bhyveload, grub-bhyve)\n");
+	    "       (or run as bhyve, bhyvectl, bhyveload, grub-bhyve, swtpm)\n");
 	return 2;
 }

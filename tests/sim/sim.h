@@ -91,4 +91,7 @@ int	 bhyveload_main(int argc, char **argv);
 int	 grub_main(int argc, char **argv);
 int	 loader_play(const char *name, const char *prog);
 
+/* swtpm.c: the software TPM kvm runs for TPM=swtpm. */
+int	 swtpm_main(int argc, char **argv);
+
 #endif /* SIM_H */
