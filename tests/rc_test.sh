@@ -723,6 +723,21 @@ rc_names_body()
 	    kvm create -y -m 256M -s 64M db.bak
 	atf_check test -f "$HOME_DIR/vm/db.bak/set.conf"
 	atf_check -s exit:0 -o ignore -e empty kvm create -y -m 256M -s 64M db
+	# rename takes the script along: not to a name rc(8) skips.
+	atf_check -s exit:0 -o ignore -e empty kvm rc db </dev/null
+	kvm_state > before
+	atf_check -s exit:1 -o empty \
+	    -e inline:"kvm: db.old2.orig: rc(8) skips scripts named *.orig, and db has an rc.d script; choose another name\n" \
+	    kvm rename db db.old2.orig
+	kvm_state > after
+	atf_check cmp before after
+	atf_check test -f "$(rcd)/db"
+	# Without a script the rename is fine; clone warns as create does.
+	atf_check -s exit:0 -o ignore -e empty kvm rename db.bak db2.bak
+	atf_check -s exit:0 -o ignore -e empty kvm snap create db s1
+	atf_check -s exit:0 -o inline:"3db: cloned from db@s1\n" \
+	    -e inline:"kvm: 3db: its rc.conf variable 3db_enable is no sh variable name (it starts with a digit): kvm rc cannot give it an rc.d script; rename it to start it at boot (kvm rename 3db NEWNAME)\n" \
+	    kvm clone db@s1 3db
 }
 rc_names_cleanup()
 {

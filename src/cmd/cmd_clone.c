@@ -507,6 +507,18 @@ clone_mounted(const struct kvm_ctx *ctx, struct clone_op *op)
 	return zfs_mount(ctx, op->co_newds);
 }
 
+/* As create does: a name kvm rc refuses is said at once. */
+static void
+clone_warn_rc(const char *name)
+{
+	char e[KVM_ERR_MAX];
+
+	if (valid_rc_name(name, e, sizeof(e)) == -1)
+		warnx("%s: %s: kvm rc cannot give it an rc.d script; rename "
+		    "it to start it at boot (kvm rename %s NEWNAME)", name, e,
+		    name);
+}
+
 int
 cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
@@ -549,6 +561,7 @@ cmd_clone(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	fault_point("clone");
 	journal_end(&ij);
 	printf("%s: cloned from %s@%s\n", op.co_new, op.co_src, op.co_snap);
+	clone_warn_rc(op.co_new);
 	r = 0;
 	goto out;
 undo:

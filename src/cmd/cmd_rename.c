@@ -181,12 +181,19 @@ static int
 rename_check_rc(const struct kvm_ctx *ctx, struct rename *rn)
 {
 	char path[PATH_MAX], var[64], other[KVM_NAME_MAX + 1], *val;
+	char e[KVM_ERR_MAX];
 	const char *const *s;
 	int k, r;
 
 	if ((k = rc_read(ctx, rn->old, &rn->fields)) == -1)
 		return -1;
 	rn->script = k == RC_KVM;
+	/* The script follows the VM: it must stay one rc(8) runs. */
+	if (rn->script && valid_rc_name(rn->new, e, sizeof(e)) == -1) {
+		warnx("%s: %s, and %s has an rc.d script; choose another name",
+		    rn->new, e, rn->old);
+		return -1;
+	}
 	if (rn->script) {
 		if ((k = rc_read(ctx, rn->new, NULL)) == -1 ||
 		    rc_path(ctx, rn->new, path, sizeof(path)) == -1)
