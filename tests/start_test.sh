@@ -32,6 +32,35 @@ check_down()
 	atf_check -s exit:1 test -e "$KVM_ROOTDIR/sim/web.pid"
 }
 
+atf_test_case library_sync cleanup
+library_sync_head()
+{
+	atf_set descr "start puts this kvm's hook library in the home when the one there is another (an upgrade without install), and leaves a current one alone"
+	atf_set require.user root
+}
+library_sync_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	printf 'CreateIF() { :; }\n' > "$HOME_DIR/functions"
+	echo 'preRun() { command -v AddToBridge >/dev/null || exit 1; }' \
+	    >> "$HOME_DIR/vm/web/run"
+	kvm_guest web "poweroff 0.05"
+	atf_check -s exit:0 -o ignore -e empty kvm start web
+	atf_check cmp "$(kvm_functions_file)" "$HOME_DIR/functions"
+	ls -i "$HOME_DIR/functions" > inode1
+	kvm_guest web "poweroff 0.05"
+	rm root/sim/web.runs
+	atf_check -s exit:0 -o ignore -e empty kvm start web
+	ls -i "$HOME_DIR/functions" > inode2
+	atf_check cmp inode1 inode2
+}
+library_sync_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case reboots cleanup
 reboots_head()
 {
@@ -553,6 +582,7 @@ missing_disk_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case reboots
+	atf_add_test_case library_sync
 	atf_add_test_case detached
 	atf_add_test_case already_running
 	atf_add_test_case orphan

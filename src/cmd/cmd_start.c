@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "core/vm.h"
 #include "host/cloudinit.h"
+#include "host/hook.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/port.h"
@@ -185,7 +186,7 @@ cmd_start(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 		return 1;
 	r = vm_load(ctx, argv[optind], &vm);
 	if (r == 0 && (start_startable(&vm, detach) == -1 ||
-	    start_lock(ctx, &vm, &fd) != 0)) {
+	    hook_library_sync(ctx) == -1 || start_lock(ctx, &vm, &fd) != 0)) {
 		vm_free(&vm);
 		r = -1;
 	}

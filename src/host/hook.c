@@ -17,13 +17,17 @@
  * unattended (at boot, detached) anyway, so stdin is /dev/null.
  */
 #include <err.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/hook.h"
 #include "core/argv.h"
+#include "core/util.h"
 #include "core/vm.h"
+#include "host/file.h"
+#include "host/functions.h"
 #include "host/paths.h"
 #include "host/spawn.h"
 
@@ -86,4 +90,21 @@ hook_run(const struct kvm_ctx *ctx, const struct vm *vm, const char *fn,
 	for (i = 0; i < 4; i++)
 		free(env[i]);
 	return r;
+}
+
+int
+hook_library_sync(const struct kvm_ctx *ctx)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len, n = strlen(kvm_functions);
+	int same;
+
+	if (pathf(path, sizeof(path), "%s/functions", ctx->home) == -1)
+		return -1;
+	same = file_read(path, &text, &len) == 0 && len == n &&
+	    memcmp(text, kvm_functions, n) == 0;
+	free(text);
+	if (same)
+		return 0;
+	return file_write_atomic(path, kvm_functions, n, 0644);
 }

@@ -21,4 +21,12 @@ int		 hook_run(const struct kvm_ctx *, const struct vm *,
 		    const char *fn, const char *vm_exit,
 		    const struct spawn_runner *run);
 
+/*
+ * Make HOME/functions, which the hooks source, the library this kvm was
+ * built with (install writes it; after an upgrade of kvm it would be
+ * the old one until the next install).  Rewritten atomically only when
+ * it differs.  0, or -1 after a warning.
+ */
+int		 hook_library_sync(const struct kvm_ctx *);
+
 #endif /* !KVM_HOST_HOOK_H */
