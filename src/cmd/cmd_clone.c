@@ -322,6 +322,41 @@ struct clone_op {
 };
 
 /*
+ * What the clone still shares with its source, said at once: a disk
+ * outside the dataset, and a tap (a tap serves one guest: bhyve opens
+ * /dev/tapN exclusively, so the second to start would fail).
+ */
+static void
+clone_warn_shared(const struct clone_op *op, const struct vm *vm)
+{
+	const char *be;
+	size_t i, n;
+
+	if (!clone_inside(op->co_srcdir, vm->disk) &&
+	    !clone_inside(op->co_newdir, vm->disk))
+		warnx("%s: disk %s is outside the VM's dataset: the clone "
+		    "shares it with %s", op->co_new, vm->disk, op->co_src);
+	for (i = 0; i < vm->ndisks; i++)
+		if (vm->disks[i].vd_off == 0)	/* a zvol of Disks */
+			warnx("%s: disk %s is outside the VM's dataset: the "
+			    "clone shares it with %s", op->co_new,
+			    vm->disks[i].vd_path, op->co_src);
+	for (i = 0; i < vm->ndevices; i++) {
+		/* "SLOT,EMULATION,BACKEND[,...]": the backend's name. */
+		be = vm->devices[i] + strcspn(vm->devices[i], ",");
+		if (*be == '\0')
+			continue;
+		be += 1 + strcspn(be + 1, ",");
+		if (*be == '\0' || strncmp(++be, "tap", 3) != 0)
+			continue;
+		n = strcspn(be, ",");
+		warnx("%s: shares %.*s with %s (a tap serves one guest): "
+		    "give it another in set.conf before running both",
+		    op->co_new, (int)n, be, op->co_src);
+	}
+}
+
+/*
  * Give the clone its own identity in its set.conf, fresh UEFI
  * variables and, with TPM=swtpm, a new TPM.  A disk outside the dataset is not cloned: say that the
  * clone shares it.  0 or -1.
@@ -334,7 +369,6 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	struct vm vm;
 	char path[PATH_MAX], e[KVM_ERR_MAX], uuid[40];
 	char serial[KVM_SERIAL_LEN + 1], tmpl[PATH_MAX];
-	size_t i;
 	int r = -1;
 
 	if (pathf(path, sizeof(path), "%s/set.conf", op->co_newdir) == -1)
@@ -372,15 +406,8 @@ clone_identity(const struct kvm_ctx *ctx, const struct clone_op *op)
 	/* A TPM of its own too: swtpm makes a new one (new EK). */
 	if (r == 0 && vm.tpm == TPM_SWTPM && swtpm_forget(op->co_newdir) == -1)
 		r = -1;
-	if (r == 0 && !clone_inside(op->co_srcdir, vm.disk) &&
-	    !clone_inside(op->co_newdir, vm.disk))
-		warnx("%s: disk %s is outside the VM's dataset: the clone "
-		    "shares it with %s", op->co_new, vm.disk, op->co_src);
-	for (i = 0; r == 0 && i < vm.ndisks; i++)
-		if (vm.disks[i].vd_off == 0)	/* a zvol of Disks */
-			warnx("%s: disk %s is outside the VM's dataset: the "
-			    "clone shares it with %s", op->co_new,
-			    vm.disks[i].vd_path, op->co_src);
+	if (r == 0)
+		clone_warn_shared(op, &vm);
 	free(cc.cc_ids);
 	vm_free(&vm);
 	conf_free(c);
