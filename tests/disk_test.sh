@@ -88,6 +88,8 @@ add_body()
 	atf_check test "$s1" != "$s2"
 	atf_check -o inline:"extra disk:  $dir/disk1 (nvme, slot 27, serial $s1)\nextra disk:  $dir/disk2 (virtio-blk, slot 25, serial $s2)\n" \
 	    sh -c 'kvm info web | grep "^extra disk:"'
+	atf_check -o match:"\"disks\":\[\{\"path\":\"$dir/disk1\",\"driver\":\"nvme\",\"serial\":\"$s1\",\"slot\":27\},\{\"path\":\"$dir/disk2\",\"driver\":\"virtio-blk\",\"serial\":\"$s2\",\"slot\":25\}\]," \
+	    kvm info -j web
 	kvm_guest web "poweroff 0.1"
 	atf_check -s exit:0 -o save:out -e empty kvm start web
 	atf_check -o match:" -s 27,nvme,$dir/disk1,ser=$s1 -s 25,virtio-blk,$dir/disk2,ser=$s2 -s 26,virtio-rnd " \

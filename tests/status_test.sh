@@ -609,7 +609,7 @@ rc.conf:     my_vm_1_enable is not set
 EOF
 	atf_check -s exit:0 -o save:out -e empty kvm info my-vm.1
 	atf_check -o file:expected grep -v '^disk size:' out
-	printf '{"name":"my-vm.1","state":"stopped","started":null,"uptime":null,"pid":0,"supervisor":0,"loader_pid":0,"loader":"grub","firmware":null,"uefi_vars":null,"cpus":1,"memory":536870912,"uuid":null,"disk":{"path":"%s","driver":"nvme","serial":null,"size":1073741824,"allocated":A},"iso":null,"network":[],"passthru":[],"devices":[],"com":"auto","console":"%s","vnc":null,"onfault":"stop","tpm":null,"dataset":"%s","origin":null,"snapshots":[],"rcd":null,"rc_enable":null}\n' \
+	printf '{"name":"my-vm.1","state":"stopped","started":null,"uptime":null,"pid":0,"supervisor":0,"loader_pid":0,"loader":"grub","firmware":null,"uefi_vars":null,"cpus":1,"memory":536870912,"uuid":null,"disk":{"path":"%s","driver":"nvme","serial":null,"size":1073741824,"allocated":A},"disks":[],"iso":null,"network":[],"passthru":[],"devices":[],"com":"auto","console":"%s","vnc":null,"onfault":"stop","tpm":null,"dataset":"%s","origin":null,"snapshots":[],"rcd":null,"rc_enable":null}\n' \
 	    "$HOME_DIR/vm/my-vm.1/disk" "$(pwd)/root/dev/nmdm-my-vm.1.1B" \
 	    "$POOL/kvm/vm/my-vm.1" > expected.json
 	atf_check -s exit:0 -o save:out.json -e empty kvm info -j my-vm.1
@@ -668,7 +668,7 @@ EOF
 	printf '"loader":"uefi","firmware":"%s","uefi_vars":"%s","cpus":2,"memory":2147483648,"uuid":"0b5e7a52-8c9d-4e0f-9a1b-2c3d4e5f6a7b",' \
 	    "$HOME_DIR/firmware/BHYVE_UEFI_CODE.fd" \
 	    "$HOME_DIR/vm/web/uefi-vars.fd" >> expected.json
-	printf '"disk":{"path":"%s","driver":"virtio-blk","serial":"KVM0001","size":1073741824,"allocated":A},' \
+	printf '"disk":{"path":"%s","driver":"virtio-blk","serial":"KVM0001","size":1073741824,"allocated":A},"disks":[],' \
 	    "$HOME_DIR/vm/web/disk" >> expected.json
 	printf '"iso":"/isos/FreeBSD-14.0-RELEASE-amd64-disc1.iso",' \
 	    >> expected.json

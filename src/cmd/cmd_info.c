@@ -589,6 +589,8 @@ json_runtime(struct json *js, const struct info *in)
 static void
 json_disk(struct json *js, const struct info *in)
 {
+	const struct vm_disk *d;
+	size_t i;
 	int sized = in->disk_errno == 0 && !in->disk_isdev;
 
 	json_object_open(js, "disk");
@@ -603,6 +605,17 @@ json_disk(struct json *js, const struct info *in)
 		json_null(js, "allocated");
 	}
 	json_object_close(js);
+	json_array_open(js, "disks");
+	for (i = 0; i < in->vm.ndisks; i++) {
+		d = &in->vm.disks[i];
+		json_object_open(js, NULL);
+		json_string(js, "path", d->vd_path);
+		json_string(js, "driver", d->vd_driver);
+		json_opt(js, "serial", d->vd_serial);
+		json_uint(js, "slot", d->vd_slot);
+		json_object_close(js);
+	}
+	json_array_close(js);
 }
 
 static void
