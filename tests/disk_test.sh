@@ -368,6 +368,52 @@ bad_setconf_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case killed cleanup
+killed_head()
+{
+	atf_set descr "disk add killed at each step: the next command undoes it before set.conf names the disk, finishes it after"
+	atf_set require.user root
+}
+killed_body()
+{
+	kvm_setup
+	kvm_mkvm web
+	dir=$HOME_DIR/vm/web
+	cp "$dir/set.conf" orig.conf
+	for k in 1 2 3 4; do
+		cp orig.conf "$dir/set.conf"
+		rm -f "$dir/disk1"
+		if [ $k -eq 4 ]; then
+			atf_check -s exit:0 -o ignore -e empty \
+			    env KVM_FAULT=diskadd:$k kvm disk add web 1G
+		else
+			atf_check -s signal:9 -o empty -e empty \
+			    env KVM_FAULT=diskadd:$k kvm disk add web 1G
+		fi
+		case $k in
+		1)	msg="kvm: web: undid an interrupted disk add\n" ;;
+		4)	msg= ;;
+		*)	msg="kvm: web: finished an interrupted disk add (disk1)\n" ;;
+		esac
+		atf_check -s exit:0 -o ignore -e inline:"$msg" kvm disk list web
+		atf_check -o empty ls -A "$KVM_ROOTDIR/var/db/kvm"
+		atf_check -o empty find "$dir" -name '.disk*'
+		if [ $k -eq 1 ]; then
+			atf_check cmp orig.conf "$dir/set.conf"
+			atf_check -s exit:1 test -e "$dir/disk1"
+		else
+			atf_check -o match:'^disk1:nvme:[A-Z0-9]{20}:27$' \
+			    echo "$(disks web)"
+			check_size "$dir/disk1" 1073741824
+		fi
+	done
+}
+killed_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case full cleanup
 full_head()
 {
@@ -416,4 +462,5 @@ atf_init_test_cases()
 	atf_add_test_case bad
 	atf_add_test_case bad_setconf
 	atf_add_test_case full
+	atf_add_test_case killed
 }

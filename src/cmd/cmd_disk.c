@@ -21,10 +21,13 @@
 #include "core/disks.h"
 #include "core/ident.h"
 #include "core/json.h"
+#include "core/util.h"
 #include "core/valid.h"
 #include "core/vm.h"
 #include "host/conffile.h"
 #include "host/disk.h"
+#include "host/fault.h"
+#include "host/journal.h"
 #include "host/lock.h"
 #include "host/paths.h"
 #include "host/runtime.h"
@@ -175,17 +178,70 @@ disk_new_conf(const struct kvm_ctx *ctx, const struct vm *vm,
 	return 0;
 }
 
+/*
+ * The new file as a dot-named temporary, set.conf naming it, then the
+ * file renamed into place, under the intent journal "diskadd": a kill
+ * before set.conf is written is undone by the next command (the
+ * temporary goes), one after it finished (recover.c).  0, or -1 after
+ * a message with nothing changed.
+ */
+static int
+disk_add_steps(const struct kvm_ctx *ctx, const struct vm *vm,
+    const struct conf *c, const char *entry, const char *path,
+    uint64_t bytes)
+{
+	char setconf[PATH_MAX], tmp[PATH_MAX];
+	const char *base = strrchr(path, '/') + 1;
+	struct journal ij;
+
+	if (vm_dir(ctx, vm->name, "set.conf", setconf, sizeof(setconf)) ==
+	    -1 || pathf(tmp, sizeof(tmp), "%s/.%s.new", vm->dir, base) == -1)
+		return -1;
+	journal_init(&ij, "diskadd", vm->name);
+	journal_vm(&ij, vm->name);
+	journal_add(&ij, "setconf", "%s", setconf);
+	journal_add(&ij, "entry", "%s", entry);
+	journal_add(&ij, "tmp", "%s", tmp);
+	journal_add(&ij, "path", "%s", path);
+	if (journal_begin(ctx, &ij) == -1) {
+		journal_free(&ij);
+		return -1;
+	}
+	/* The file first: a set.conf naming a missing disk fails starts. */
+	if (disk_create(tmp, bytes) == -1) {
+		journal_end(&ij);
+		return -1;
+	}
+	fault_point("diskadd");
+	if (conffile_write(c, setconf) == -1) {
+		(void)unlink(tmp);
+		journal_end(&ij);
+		return -1;
+	}
+	fault_point("diskadd");
+	if (rename(tmp, path) == -1) {
+		/* set.conf names it: the next command renames it. */
+		warn("%s: %s", vm->name, path);
+		journal_free(&ij);
+		return -1;
+	}
+	fault_point("diskadd");
+	journal_end(&ij);
+	return 0;
+}
+
 /* add under the admin lock, vm loaded; exit status. */
 static int
 disk_add_held(const struct kvm_ctx *ctx, const struct vm *vm,
     const char *size, const char *drv)
 {
-	char dname[32], path[PATH_MAX], setconf[PATH_MAX], hs[32];
+	char dname[32], path[PATH_MAX], hs[32];
 	char serial[KVM_SERIAL_LEN + 1], entry[96];
 	const char *driver;
 	struct conf *c;
 	uint64_t bytes;
 	unsigned slot;
+	int r;
 
 	if (disk_size_arg(vm->name, size, &bytes) == -1 ||
 	    (driver = disk_driver_arg(vm, drv)) == NULL)
@@ -207,18 +263,10 @@ disk_add_held(const struct kvm_ctx *ctx, const struct vm *vm,
 	    slot);
 	if (disk_new_conf(ctx, vm, entry, &c) == -1)
 		return 1;
-	/* The file first: a set.conf naming a missing disk fails starts. */
-	if (vm_dir(ctx, vm->name, "set.conf", setconf, sizeof(setconf)) ==
-	    -1 || disk_create(path, bytes) == -1) {
-		conf_free(c);
-		return 1;
-	}
-	if (conffile_write(c, setconf) == -1) {
-		(void)unlink(path);
-		conf_free(c);
-		return 1;
-	}
+	r = disk_add_steps(ctx, vm, c, entry, path, bytes);
 	conf_free(c);
+	if (r == -1)
+		return 1;
 	disks_human(bytes, hs, sizeof(hs));
 	printf("%s: %s added (%s, %s, slot %u)%s\n", vm->name, dname, hs,
 	    driver, slot, disk_running(ctx, vm->name) ?

@@ -1,7 +1,7 @@
 /*
  * journal.h: the intent journal of the multi-step commands (create,
- * rename, clone, destroy, uninstall), ROOT/var/db/kvm/OP.NAME.  A
- * command writes what it is about to do, durably, before its first
+ * rename, clone, destroy, uninstall, disk add),
+ * ROOT/var/db/kvm/OP.NAME.  A command writes what it is about to do, durably, before its first
  * change, holds the file locked while it works and removes it when it
  * is done; the next command that looks at a VM named in a journal left
  * behind by a dead one finishes or undoes that operation (recover.c).

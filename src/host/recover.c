@@ -8,7 +8,9 @@
  *   rename     undone while the dataset has its old name (its rename
  *              is the first change), else finished;
  *   destroy,   finished: the user confirmed, and what is gone (rc.conf
- *   uninstall  lines, rc.d scripts) cannot come back from the journal.
+ *   uninstall  lines, rc.d scripts) cannot come back from the journal;
+ *   diskadd    finished when set.conf names the new disk (its file is
+ *              renamed into place), else undone (the file goes).
  * Every step checks whether it is done before doing it.
  */
 #include <sys/stat.h>
@@ -22,7 +24,9 @@
 
 #include "host/recover.h"
 #include "core/common.h"
+#include "core/conf.h"
 #include "core/util.h"
+#include "host/conffile.h"
 #include "host/file.h"
 #include "host/journal.h"
 #include "host/paths.h"
@@ -260,6 +264,52 @@ rec_uninstall(const struct kvm_ctx *ctx, const struct journal *j)
 	return 0;
 }
 
+/* 1 if the Disks of set.conf at path has the word entry, else 0. */
+static int
+rec_has_disk(const char *path, const char *entry)
+{
+	char e[KVM_ERR_MAX];
+	const char *v;
+	struct conf *c;
+	size_t n = strlen(entry), w;
+	int r = 0;
+
+	if ((c = conffile_load(path, e, sizeof(e))) == NULL)
+		return 0;
+	for (v = conf_get(c, "Disks"); v != NULL && *v != '\0' && !r;
+	    v += w) {
+		v += strspn(v, " \t\n");
+		w = strcspn(v, " \t\n");
+		r = w == n && strncmp(v, entry, n) == 0;
+	}
+	conf_free(c);
+	return r;
+}
+
+static int
+rec_diskadd(const struct kvm_ctx *ctx, const struct journal *j)
+{
+	const char *name = jget(j, "name"), *tmp = jget(j, "tmp");
+	const char *path = jget(j, "path");
+
+	(void)ctx;
+	if (!rec_has_disk(jget(j, "setconf"), jget(j, "entry"))) {
+		if (unlink(tmp) == -1 && errno != ENOENT) {
+			warn("%s", tmp);
+			return -1;
+		}
+		warnx("%s: undid an interrupted disk add", name);
+		return 0;
+	}
+	if (access(path, F_OK) == -1 && rename(tmp, path) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	warnx("%s: finished an interrupted disk add (%s)", name,
+	    strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path);
+	return 0;
+}
+
 int
 recover_journal(const struct kvm_ctx *ctx, const struct journal *j)
 {
@@ -270,7 +320,7 @@ recover_journal(const struct kvm_ctx *ctx, const struct journal *j)
 	} ops[] = {
 		{ "create", rec_create }, { "clone", rec_clone },
 		{ "rename", rec_rename }, { "destroy", rec_destroy },
-		{ "uninstall", rec_uninstall },
+		{ "uninstall", rec_uninstall }, { "diskadd", rec_diskadd },
 	};
 	const char *op = jget(j, "op");
 	size_t i;
