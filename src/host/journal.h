@@ -1,10 +1,11 @@
 /*
  * journal.h: the intent journal of the multi-step commands (create,
  * rename, clone, destroy, uninstall, disk add),
- * ROOT/var/db/kvm/OP.NAME.  A command writes what it is about to do, durably, before its first
- * change, holds the file locked while it works and removes it when it
- * is done; the next command that looks at a VM named in a journal left
- * behind by a dead one finishes or undoes that operation (recover.c).
+ * ROOT/var/db/kvm/OP.NAME.  A command writes what it is about to do,
+ * durably, before its first change, holds the file locked while it
+ * works and removes it when it is done; the next command that looks at
+ * a VM named in a journal left behind by a dead one finishes or undoes
+ * that operation (recover.c).
  *
  * Why /var/db and not /var/run: FreeBSD's rc.d/cleanvar deletes every
  * file under /var/run at boot, while what a half-done command leaves
