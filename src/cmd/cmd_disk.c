@@ -267,7 +267,7 @@ disk_add_held(const struct kvm_ctx *ctx, const struct vm *vm,
 	conf_free(c);
 	if (r == -1)
 		return 1;
-	disks_human(bytes, hs, sizeof(hs));
+	size_human(bytes, hs, sizeof(hs));
 	printf("%s: %s added (%s, %s, slot %u)%s\n", vm->name, dname, hs,
 	    driver, slot, disk_running(ctx, vm->name) ?
 	    " (takes effect at the next start)" : "");
@@ -335,8 +335,8 @@ disk_grow_held(const struct kvm_ctx *ctx, const struct vm *vm,
 	if (disk_size_arg(vm->name, size, &bytes) == -1 ||
 	    disk_cur_size(ctx, vm->name, r, &cur) == -1)
 		return 1;
-	disks_human(cur, from, sizeof(from));
-	disks_human(bytes, to, sizeof(to));
+	size_human(cur, from, sizeof(from));
+	size_human(bytes, to, sizeof(to));
 	if (bytes < cur) {
 		warnx("%s: %s: cannot shrink from %s to %s (a disk only grows)",
 		    vm->name, r->dr_name, from, to);
@@ -421,8 +421,8 @@ disk_list_text(const struct kvm_ctx *ctx, const struct disk_row *r,
 	    "SLOT", "DRIVER", "SIZE", "USED", "SERIAL", "PATH");
 	for (i = 0; i < n; i++) {
 		if (disk_size(ctx, r[i].dr_path, &sz, &us) == 0) {
-			disks_human(sz, size, sizeof(size));
-			disks_human(us, used, sizeof(used));
+			size_human(sz, size, sizeof(size));
+			size_human(us, used, sizeof(used));
 		} else {
 			strlcpy(size, "-", sizeof(size));
 			strlcpy(used, "-", sizeof(used));

@@ -25,6 +25,7 @@
 #include "core/json.h"
 #include "core/pciconf.h"
 #include "core/settings.h"
+#include "core/util.h"
 #include "core/vm.h"
 #include "host/cloudinit.h"
 #include "host/conffile.h"
@@ -333,31 +334,6 @@ info_free(struct info *in)
 	vm_free(&in->vm);
 }
 
-/* Sizes the way zfs prints them: 10G, 512M, 1.50M, 15.2G. */
-static void
-human(uint64_t b, char *buf, size_t sz)
-{
-	static const char units[] = "BKMGTPE";
-	uint64_t div = 1;
-	double v;
-	int i = 0;
-
-	while (i < 6 && b / div >= 1024) {
-		div *= 1024;
-		i++;
-	}
-	v = (double)b / (double)div;
-	if (b % div == 0)
-		snprintf(buf, sz, "%llu%c", (unsigned long long)(b / div),
-		    units[i]);
-	else if (v < 10)
-		snprintf(buf, sz, "%.2f%c", v, units[i]);
-	else if (v < 100)
-		snprintf(buf, sz, "%.1f%c", v, units[i]);
-	else
-		snprintf(buf, sz, "%.0f%c", v, units[i]);
-}
-
 static void
 fmt_time(long long t, char *buf, size_t sz)
 {
@@ -442,8 +418,8 @@ text_disk(const struct info *in)
 	else if (in->disk_isdev)
 		line("disk size", "- (device)");
 	else {
-		human(in->disk_size, a, sizeof(a));
-		human(in->disk_alloc, b, sizeof(b));
+		size_human(in->disk_size, a, sizeof(a));
+		size_human(in->disk_alloc, b, sizeof(b));
 		line("disk size", "%s, %s allocated", a, b);
 	}
 	/* Disks; "kvm disk list" has their sizes. */

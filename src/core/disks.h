@@ -37,7 +37,5 @@ unsigned	 disks_next_slot(const struct vm *);
  * one (what a clone gets: identities are never shared); caller frees.
  */
 char		*disks_reserial(const struct vm *);
-/* A size as zfs prints it: 512B, 64M, 1.50G, 15.2G. */
-void		 disks_human(uint64_t bytes, char *buf, size_t bufsz);
 
 #endif /* !KVM_CORE_DISKS_H */

@@ -80,3 +80,27 @@ path_replace(const char *text, const char *from, const char *to)
 	memcpy(out + len, p, strlen(p) + 1);
 	return out;
 }
+
+void
+size_human(uint64_t b, char *buf, size_t sz)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t div = 1;
+	double v;
+	int i = 0;
+
+	while (i < 6 && b / div >= 1024) {
+		div *= 1024;
+		i++;
+	}
+	v = (double)b / (double)div;
+	if (b % div == 0)
+		snprintf(buf, sz, "%llu%c", (unsigned long long)(b / div),
+		    units[i]);
+	else if (v < 10)
+		snprintf(buf, sz, "%.2f%c", v, units[i]);
+	else if (v < 100)
+		snprintf(buf, sz, "%.1f%c", v, units[i]);
+	else
+		snprintf(buf, sz, "%.0f%c", v, units[i]);
+}

@@ -5,6 +5,7 @@
 #define KVM_CORE_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Free n strings of v, then v. */
 void	 strlist_free(char **, size_t);
@@ -20,5 +21,7 @@ int	 pathf(char *buf, size_t bufsz, const char *fmt, ...)
  * frees.  What rename, its recovery and receive do to set.conf and run.
  */
 char	*path_replace(const char *text, const char *from, const char *to);
+/* A size the way zfs list prints it: 10G, 512M, 1.50M, 15.2G. */
+void	 size_human(uint64_t bytes, char *buf, size_t bufsz);
 
 #endif /* !KVM_CORE_UTIL_H */
