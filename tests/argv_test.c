@@ -68,6 +68,7 @@
 	X(bad_passthru_colons) X(bad_loaderopts_env_dash)		\
 	X(cpu_topology_pin) X(cpu_sockets) X(bad_topology_product)	\
 	X(bad_topology_key) X(bad_topology_twice) X(bad_topology_zero)	\
+	X(bad_topology_newline)						\
 	X(bad_pin_vcpu) X(bad_pin_syntax) X(bad_pin_host) X(bad_pin_twice)	\
 	X(bad_topology_divide) X(cloudinit) X(bad_cloudinit)	\
 	X(bad_cloudinit_uuid) X(slot_cloudinit)				\

@@ -56,6 +56,31 @@ report(vm_err_fn *each, void *arg, const char *file, const char *var,
 	return each(&e, arg);
 }
 
+/*
+ * A message that quotes a value holding control characters (a newline
+ * in a quoted value spans lines in set.conf) stays one line: \n, \t
+ * and \ooo, as vis(3) writes them.
+ */
+static void
+msg_escape(char *msg, size_t sz)
+{
+	char out[KVM_ERR_MAX], *o = out;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)msg; *p != '\0' &&
+	    o < out + sizeof(out) - 5; p++) {
+		if (*p == '\n' || *p == '\t') {
+			*o++ = '\\';
+			*o++ = *p == '\n' ? 'n' : 't';
+		} else if (*p < 0x20 || *p == 0x7f)
+			o += snprintf(o, 5, "\\%03o", *p);
+		else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	strlcpy(msg, out, sz);
+}
+
 /* Every setting in table order; -1 if any was wrong. */
 static int
 read_settings(struct vm *vm, const struct conf *conf, const char *file,
@@ -71,6 +96,7 @@ read_settings(struct vm *vm, const struct conf *conf, const char *file,
 		    sizeof(msg)) == 0)
 			continue;
 		bad = 1;
+		msg_escape(msg, sizeof(msg));
 		if (report(each, arg, file, s->s_name,
 		    conf_line(conf, s->s_name), msg) != 0)
 			break;
