@@ -220,6 +220,47 @@ shutdown_cleanup()
 	kvm_cleanup
 }
 
+atf_test_case shutdown_late cleanup
+shutdown_late_head()
+{
+	atf_set descr "the bound counts from rc.shutdown's start, not the" \
+	    "host script's: 6 s spent on other scripts first leave" \
+	    "30 - 6 - 15 = 9 s for the VMs, not 15"
+	atf_set require.user root
+}
+shutdown_late_body()
+{
+	kvm_setup
+	kvm_mkvm db
+	kvm_guest db "run ignore"
+	atf_check -o ignore kvm rc db </dev/null
+	write_rc_subr
+	copy_scripts
+	printf 'rcshutdown_timeout="30"\n' > rc.conf
+	atf_check -o ignore -e empty kvm start -d db
+	kvm_wait_guest db >/dev/null
+	rcorder_shutdown | tac > list
+	# rc.shutdown as a process of its own (its pid is the scripts' $$),
+	# busy with other scripts for 6 s before kvm's.
+	t0=$(now)
+	# shellcheck disable=SC2016
+	atf_check -o save:out -e empty sh -c '. ./rc.subr; sleep 6
+	    for f in $(cat list); do run_rc_script "$f" faststop; done'
+	s=$(elapsed "$t0" "$(now)")
+	if [ "$s" -lt 14 ] || [ "$s" -ge 19 ]; then
+		atf_fail "took $s seconds, not 6 + 9"
+	fi
+	atf_check -o match:"^db: did not power off within 9 seconds; forced off\$" \
+	    cat out
+	atf_check -s exit:1 -o inline:"0\n" kvm status db
+	atf_check -o match:"^postRun db [0-9]+\$" cat root/sim/log
+}
+shutdown_late_cleanup()
+{
+	. "$(atf_get_srcdir)/lib.sh"
+	kvm_cleanup
+}
+
 atf_test_case bad_timeout cleanup
 bad_timeout_head()
 {
@@ -255,5 +296,6 @@ atf_init_test_cases()
 {
 	atf_add_test_case host_script
 	atf_add_test_case shutdown
+	atf_add_test_case shutdown_late
 	atf_add_test_case bad_timeout
 }
