@@ -37,6 +37,32 @@ cmd_sub(const struct cmd *c, const char *word)
 	return NULL;
 }
 
+int
+cmd_sub_args(const struct cmd *c, int *argcp, char ***argvp, int *json)
+{
+	const struct cmd_sub *sub;
+	int ch, act, argc = *argcp;
+	char **argv = *argvp;
+
+	if (argc < 2 || (sub = cmd_sub(c, argv[1])) == NULL)
+		cmd_usage(c);
+	act = sub->cs_name[0];
+	/* Each subcommand has its own root policy (list needs none). */
+	if (sub->cs_flags & CMD_ROOT)
+		cmd_root(c->c_name);
+	argc--;
+	argv++;
+	*json = 0;
+	while ((ch = getopt(argc, argv, "+j")) != -1) {
+		if (ch != 'j' || act != 'l')
+			cmd_usage(c);
+		*json = 1;
+	}
+	*argcp = argc - optind;
+	*argvp = argv + optind;
+	return act;
+}
+
 void
 cmd_root(const char *name)
 {

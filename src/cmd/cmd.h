@@ -46,6 +46,14 @@ void	 cmd_usage(const struct cmd *) __attribute__((__noreturn__));
 const struct cmd_sub *cmd_sub(const struct cmd *, const char *word);
 /* Exit 1 with "kvm: NAME: must be run as root" unless root. */
 void	 cmd_root(const char *name);
+/*
+ * "VERB SUB [-j] operand...": the subcommand argv[1] names (usage
+ * error when none), its root policy applied, -j taken for the list
+ * subcommand only (into *json).  Returns the subcommand's letter, with
+ * *argcp and *argvp left at its operands.
+ */
+int	 cmd_sub_args(const struct cmd *, int *argcp, char ***argvp,
+	    int *json);
 
 /*
  * The commands: argv[0] is the verb, options and operands follow, ready

@@ -460,23 +460,9 @@ disk_list(struct kvm_ctx *ctx, const char *name, int json)
 int
 cmd_disk(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
-	const struct cmd_sub *sub;
-	int ch, act, json = 0, n;
+	int act, json, n;
 
-	if (argc < 2 || (sub = cmd_sub(cmd, argv[1])) == NULL)
-		cmd_usage(cmd);
-	act = sub->cs_name[0];
-	if (sub->cs_flags & CMD_ROOT)
-		cmd_root(cmd->c_name);
-	argc--;
-	argv++;
-	while ((ch = getopt(argc, argv, "+j")) != -1) {
-		if (ch != 'j' || act != 'l')
-			cmd_usage(cmd);
-		json = 1;
-	}
-	argc -= optind;
-	argv += optind;
+	act = cmd_sub_args(cmd, &argc, &argv, &json);
 	n = act == 'a' ? (argc == 2 || argc == 3) : act == 'g' ? argc == 3 :
 	    argc == 1;
 	if (!n)

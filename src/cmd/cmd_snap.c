@@ -292,28 +292,15 @@ snap_change(const struct kvm_ctx *ctx, struct snap_op *op, int act)
 int
 cmd_snap(struct kvm_ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 {
-	const struct cmd_sub *sub;
 	struct snap_op op;
-	int ch, act, json = 0;
+	int act, json;
 
-	if (argc < 2 || (sub = cmd_sub(cmd, argv[1])) == NULL)
-		cmd_usage(cmd);
-	act = sub->cs_name[0];
-	/* Each subcommand has its own root policy (list needs none). */
-	if (sub->cs_flags & CMD_ROOT)
-		cmd_root(cmd->c_name);
-	argc--;
-	argv++;
-	while ((ch = getopt(argc, argv, "+j")) != -1) {
-		if (ch != 'j' || act != 'l')
-			cmd_usage(cmd);
-		json = 1;
-	}
-	if (argc - optind != (act == 'l' ? 1 : 2))
+	act = cmd_sub_args(cmd, &argc, &argv, &json);
+	if (argc != (act == 'l' ? 1 : 2))
 		cmd_usage(cmd);
 	memset(&op, 0, sizeof(op));
-	op.so_name = argv[optind];
-	op.so_snap = act == 'l' ? NULL : argv[optind + 1];
+	op.so_name = argv[0];
+	op.so_snap = act == 'l' ? NULL : argv[1];
 	if (snap_operands(ctx, &op) != 0)
 		return 1;
 	switch (act) {
